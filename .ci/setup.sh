@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what labdrill and its twin need: Debian packages (MariaDB for the twin's database,
+# OpenSSH for the SSH exec tests, wrk and ab for the load benchmark) and the Node packages.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || missing+=(mariadb-server)
+[ -x /usr/sbin/sshd ] || missing+=(openssh-server)
+command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+command -v ab >/dev/null 2>&1 || missing+=(apache2-utils)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "please install these Debian packages first (as root): ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-fund --no-audit
+fi

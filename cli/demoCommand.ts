@@ -1,0 +1,31 @@
+import type { Command } from 'commander';
+import pc from 'picocolors';
+import { parseOnly } from './checkSelection.ts';
+import { type RunFlags, runAndReport } from './runCommand.ts';
+import { parseFaultFlag, withTwin } from './twinSession.ts';
+
+export function registerDemoCommand(program: Command): void {
+  program
+    .command('demo')
+    .description('start the local twin of the lab, run the checks against it, stop it, show the report')
+    .option('--fault <names>', 'comma-separated faults to inject into the twin (e.g. cf-no-cache,alb-one-az)')
+    .option('--only <ids>', 'comma-separated check ids to run')
+    .option('--out <dir>', 'where to write the reports', 'labdrill-out')
+    .option('--chaos', 'also run the drills against the twin')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ labdrill demo
+  $ labdrill demo --fault s3-no-policy          the S3 checks fail, everything else passes
+  $ labdrill demo --chaos --out demo-report/`,
+    )
+    .action(async (flags: RunFlags & { fault?: string }) => {
+      const faults = parseFaultFlag(flags.fault);
+      parseOnly(flags.only); // bad ids stop here, before the twin starts
+      process.exitCode = await withTwin(faults, async (twin) => {
+        console.log(pc.dim(`twin started${faults.size ? ` with faults ${faults.toString()}` : ''}: ${twin.stackFile}`));
+        return runAndReport(twin.stackFile, flags, faults.names());
+      });
+    });
+}

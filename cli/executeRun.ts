@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { startVitest } from 'vitest/node';
+import { loadStackFile } from '../config/loadStack.ts';
+import { CheckCollector } from '../reports/checkCollector.ts';
+import type { CheckResult, RunReport } from '../reports/evidence.ts';
+import { buildRunReport, writeReportJson } from '../reports/runReport.ts';
+import { writeJunitXml } from '../reports/junitXml.ts';
+import { catalog, checkIds } from '../suites/catalog.ts';
+
+// `labdrill run`: validate, then start vitest on the suites with the collecting reporter. Probes run first,
+// side by side; drills (only with --chaos and chaos.allow) run after them, one at a time, so that no probe
+// measures a stack a drill is breaking on purpose.
+
+export interface RunOptions {
+  stackFile: string;
+  only: string[] | null;
+  chaos: boolean;
+  outDir: string;
+  twinFaults: string[] | null;
+  onCheck?: (result: CheckResult) => void;
+}
+
+export interface RunOutcome {
+  report: RunReport;
+  files: string[];
+  runErrors: string[];
+}
+
+const packageRoot = fileURLToPath(new URL('..', import.meta.url));
+
+export function labdrillVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+export async function executeRun(options: RunOptions): Promise<RunOutcome> {
+  const stack = loadStackFile(options.stackFile);
+  const startedAt = new Date();
+  const chaos = options.chaos && stack.chaos?.allow === true;
+  Object.assign(process.env, {
+    LABDRILL_STACK: options.stackFile,
+    LABDRILL_ONLY: options.only?.join(',') ?? '',
+    LABDRILL_CHAOS: chaos ? '1' : '0',
+  });
+  const collector = new CheckCollector({ ...(options.onCheck ? { onCheck: options.onCheck } : {}) });
+  const parts = new Set(catalog.filter((entry) => !options.only || options.only.includes(entry.id)).map((e) => e.part));
+  const probeFiles = catalog.filter((e) => e.kind === 'probe' && parts.has(e.part)).map((e) => `suites/${e.part}.probes.ts`);
+  const drillFiles = catalog.filter((e) => e.kind === 'drill' && parts.has(e.part)).map((e) => `suites/${e.part}.drills.ts`);
+  await runVitestPhase([...new Set(probeFiles)], collector);
+  if (chaos && drillFiles.length > 0) await runVitestPhase([...new Set(drillFiles)], collector);
+  const report = buildRunReport(collector.results, {
+    version: labdrillVersion(),
+    stackName: stack.name,
+    region: stack.region ?? null,
+    stackFile: options.stackFile,
+    startedAt,
+    endedAt: new Date(),
+    only: options.only,
+    chaos,
+    twinFaults: options.twinFaults,
+    order: checkIds,
+  });
+  const files = [writeReportJson(report, options.outDir), writeJunitXml(report, options.outDir)];
+  return { report, files, runErrors: collector.runErrors };
+}
+
+async function runVitestPhase(files: string[], collector: CheckCollector): Promise<void> {
+  if (files.length === 0) return;
+  const vitest = await startVitest(
+    'test',
+    files,
+    {
+      root: packageRoot,
+      config: `${packageRoot}vitest.config.ts`,
+      watch: false,
+      reporters: [collector],
+      // Probes wait on the network, not the CPU: more workers than cores keeps the run short.
+      maxWorkers: 6,
+      passWithNoTests: true,
+    },
+    {},
+  );
+  await vitest.close();
+}

@@ -1,0 +1,37 @@
+import type { Command } from 'commander';
+import pc from 'picocolors';
+import { faultRegistry } from '../fixtures/twin/faults.ts';
+import { parseFaultFlag, withTwin } from './twinSession.ts';
+
+export function registerTwinCommand(program: Command): void {
+  program
+    .command('twin')
+    .description('start the local twin of the lab and keep it running until Ctrl-C')
+    .option('--fault <names>', 'comma-separated faults to inject (see --list-faults)')
+    .option('--list-faults', 'list the faults the twin can inject, and exit')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ labdrill twin                              then, in another terminal:
+  $ labdrill run --config <the stack file it prints>
+  $ labdrill twin --fault alb-sticky,dns-no-cname`,
+    )
+    .action(async (flags: { fault?: string; listFaults?: boolean }) => {
+      if (flags.listFaults) {
+        for (const fault of faultRegistry.filter((f) => f.simulated)) console.log(`${pc.bold(fault.name.padEnd(24))} ${fault.description}`);
+        return;
+      }
+      const faults = parseFaultFlag(flags.fault);
+      await withTwin(faults, async (twin) => {
+        console.log(`stack file: ${twin.stackFile}`);
+        for (const endpoint of twin.endpoints) console.log(`  ${endpoint.name.padEnd(22)} ${endpoint.url}`);
+        if (faults.size) console.log(`faults: ${faults.toString()}`);
+        console.log(pc.dim('running; Ctrl-C stops it'));
+        await new Promise<void>((resolve) => {
+          process.once('SIGINT', () => resolve());
+          process.once('SIGTERM', () => resolve());
+        });
+      });
+    });
+}

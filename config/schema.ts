@@ -1,0 +1,182 @@
+import { z } from 'zod';
+
+// The stack file: every section optional, unknown keys rejected (a typo must not silently skip a check).
+// A check whose inputs are missing is `skip` with the reason, never an error.
+
+const httpUrl = z
+  .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+  .describe('An http:// or https:// URL');
+
+const hostPort = z
+  .string()
+  .regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/, 'must be HOST or HOST:PORT')
+  .describe('A DNS resolver as HOST or HOST:PORT (port 53 when omitted)');
+
+const positiveMs = z.number().int().positive();
+const regexSource = z.string().refine(
+  (s) => {
+    try {
+      new RegExp(s);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { error: 'must be a valid regular expression' },
+);
+
+const awsSection = z
+  .strictObject({
+    profile: z.string().min(1).optional().describe('Profile from the shared AWS config/credentials files'),
+    expectAccount: z
+      .string()
+      .regex(/^\d{12}$/, 'must be a 12-digit AWS account id')
+      .optional()
+      .describe('Drills refuse to run unless STS reports this account'),
+    endpoints: z
+      .record(z.string().regex(/^[a-z0-9-]+$/, 'service names are lower-case, e.g. ec2, rds, s3'), httpUrl)
+      .optional()
+      .describe('Per-service endpoint URLs (same effect as AWS_ENDPOINT_URL_<SERVICE>)'),
+    timeoutMs: positiveMs.optional().describe('Per-call timeout for AWS API calls'),
+  })
+  .describe('How to reach the AWS control plane');
+
+const s3Section = z.strictObject({
+  bucket: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid S3 bucket name')
+    .optional(),
+  websiteUrl: httpUrl.optional().describe('The website endpoint URL of the lab page, e.g. …/mycar.html'),
+});
+
+const cloudfrontSection = z.strictObject({
+  url: httpUrl.optional().describe('The distribution URL of the lab page'),
+  distributionId: z.string().min(1).optional(),
+});
+
+const pagePatternSection = z
+  .strictObject({
+    instanceId: regexSource.optional().describe('Regex with one capture group for the instance id'),
+    availabilityZone: regexSource.optional().describe('Regex with one capture group for the AZ'),
+    privateIp: regexSource.optional().describe('Regex with one capture group for the private IP'),
+  })
+  .describe("How to read the serving instance from a page; defaults to the lab's index.php");
+
+const albSection = z.strictObject({
+  name: z.string().min(1).optional(),
+  url: httpUrl.optional().describe('URL of the app through the load balancer'),
+  dnsName: z.string().min(1).optional().describe("The ALB's DNS name (for dns.custom-domain)"),
+  instancePattern: pagePatternSection.optional(),
+  expectedTargets: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe('How many targets should share traffic, when it cannot be read from AWS'),
+  samples: z.number().int().min(20).max(100_000).optional().describe('Requests for alb.round-robin'),
+});
+
+const ec2Section = z.strictObject({
+  instanceUrls: z.array(httpUrl).optional().describe('Direct URLs of the app instances, where reachable'),
+  instanceIds: z
+    .array(z.string().regex(/^i-[0-9a-f]{8,17}$/, 'must be an EC2 instance id like i-0123456789abcdef0'))
+    .optional()
+    .describe('The app instances; read from the ALB target group or the ASG when omitted'),
+  bastion: z.string().min(1).optional().describe('Name tag or instance id of the bastion host'),
+});
+
+const vpcSection = z.strictObject({
+  id: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, 'must be a VPC id like vpc-0123456789abcdef0').optional(),
+  name: z.string().min(1).optional().describe('Name tag of the VPC, e.g. lab-vpc'),
+});
+
+const efsSection = z.strictObject({
+  fileSystemId: z.string().min(1).optional(),
+  path: z.string().startsWith('/', 'must be an absolute path').optional(),
+  urlPath: z.string().startsWith('/', 'must start with /').optional(),
+});
+
+const execSection = z.discriminatedUnion('via', [
+  z.strictObject({ via: z.literal('ssm') }),
+  z.strictObject({
+    via: z.literal('ssh'),
+    bastion: z.string().min(1).describe('HOST or HOST:PORT of the bastion'),
+    user: z.string().min(1).default('ec2-user'),
+    key: z.string().min(1).optional().describe('Path to the private key; the SSH agent when omitted'),
+  }),
+]);
+
+const rdsSection = z.strictObject({
+  instance: z.string().min(1).optional(),
+  replica: z.string().min(1).optional(),
+  cluster: z.string().min(1).optional(),
+  resolver: hostPort.optional(),
+  sql: z
+    .strictObject({
+      host: z.string().min(1).optional().describe('Override the endpoint host (e.g. an SSH tunnel)'),
+      port: z.number().int().min(1).max(65535).optional(),
+      replicaHost: z.string().min(1).optional(),
+      replicaPort: z.number().int().min(1).max(65535).optional(),
+      user: z.string().min(1),
+      passwordEnv: z
+        .string()
+        .regex(/^[A-Z_][A-Z0-9_]*$/, 'must name an environment variable, e.g. LAB_DB_PASSWORD'),
+      database: z.string().min(1),
+    })
+    .optional(),
+});
+
+const asgSection = z.strictObject({ name: z.string().min(1).optional() });
+
+const dnsSection = z.strictObject({
+  customDomain: z.string().min(1).optional(),
+  resolver: hostPort.optional().describe('Resolver for name checks; the system resolver when omitted'),
+});
+
+const thresholdsSection = z.strictObject({
+  replicaLagP95Ms: positiveMs.optional(),
+  failoverRtoS: z.number().positive().optional(),
+  scaleOutTimeoutS: z.number().positive().optional(),
+  scaleInTimeoutS: z.number().positive().optional(),
+});
+
+const probeSection = z
+  .strictObject({
+    timeoutMs: positiveMs.max(600_000).optional().describe('Per-request timeout for data-plane probes'),
+    retries: z.number().int().min(0).max(10).optional().describe('Retries on transport errors only'),
+    maxBodyBytes: z.number().int().min(1024).max(64 * 1024 * 1024).optional(),
+    speedupSamples: z.number().int().min(3).max(1000).optional().describe('Samples per side for cf.speedup'),
+  })
+  .describe('Data-plane probe settings');
+
+const chaosSection = z.strictObject({
+  allow: z.boolean().default(false).describe('Drills run only when this is true and --chaos is given'),
+  journal: z.string().min(1).optional().describe('Path of the drill journal'),
+});
+
+export const stackSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    name: z.string().min(1).max(128).describe('A name for this stack, shown in reports'),
+    region: z
+      .string()
+      .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an AWS region like ap-northeast-2')
+      .optional(),
+    aws: awsSection.optional(),
+    vpc: vpcSection.optional(),
+    s3: s3Section.optional(),
+    cloudfront: cloudfrontSection.optional(),
+    alb: albSection.optional(),
+    ec2: ec2Section.optional(),
+    efs: efsSection.optional(),
+    exec: execSection.optional(),
+    rds: rdsSection.optional(),
+    asg: asgSection.optional(),
+    dns: dnsSection.optional(),
+    thresholds: thresholdsSection.optional(),
+    probe: probeSection.optional(),
+    chaos: chaosSection.optional(),
+  })
+  .describe('A labdrill stack file');
+
+export type Stack = z.infer<typeof stackSchema>;

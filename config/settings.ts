@@ -1,0 +1,19 @@
+import type { Stack } from './schema.ts';
+
+/** Defaults applied where the stack file is silent; reports state the values used. */
+export const defaultSettings = {
+  probe: { timeoutMs: 5_000, retries: 2, maxBodyBytes: 1024 * 1024, speedupSamples: 15 },
+  thresholds: { replicaLagP95Ms: 2_000, failoverRtoS: 120, scaleOutTimeoutS: 900, scaleInTimeoutS: 1_800 },
+} as const;
+
+export interface Settings {
+  probe: { timeoutMs: number; retries: number; maxBodyBytes: number; speedupSamples: number };
+  thresholds: { replicaLagP95Ms: number; failoverRtoS: number; scaleOutTimeoutS: number; scaleInTimeoutS: number };
+}
+
+export function settingsFor(stack: Stack): Settings {
+  return {
+    probe: { ...defaultSettings.probe, ...stack.probe },
+    thresholds: { ...defaultSettings.thresholds, ...stack.thresholds },
+  };
+}

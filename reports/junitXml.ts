@@ -1,0 +1,56 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RunReport } from './evidence.ts';
+
+// junit.xml for CI systems: one testcase per check, classname = lab part (the id's first segment).
+
+const xmlEscapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+
+function escapeXml(text: string): string {
+  // Control characters are not allowed in XML 1.0 at all, so they are dropped rather than escaped.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping them is the point
+  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '').replace(/[&<>"']/g, (c) => xmlEscapes[c]!);
+}
+
+export function renderJunitXml(report: RunReport): string {
+  const seconds = (ms: number) => (ms / 1000).toFixed(3);
+  const cases = report.checks.map((check) => {
+    const name = escapeXml(check.id);
+    const classname = escapeXml(`labdrill.${check.id.split('.')[0]}`);
+    const open = `    <testcase name="${name}" classname="${classname}" time="${seconds(check.durationMs)}">`;
+    const reason = escapeXml(check.reason);
+    const measurements = check.evidence.measurements.map((m) => `${m.name}=${m.value}${m.unit}`).join(', ');
+    const details = escapeXml(
+      [check.reason, check.fix ? `fix: ${check.fix}` : '', measurements ? `measured: ${measurements}` : '']
+        .filter(Boolean)
+        .join('\n'),
+    );
+    switch (check.verdict) {
+      case 'pass':
+        return `${open}\n      <system-out>${details}</system-out>\n    </testcase>`;
+      case 'skip':
+        return `${open}\n      <skipped message="${reason}"/>\n    </testcase>`;
+      case 'fail':
+        return `${open}\n      <failure message="${reason}" type="fail">${details}</failure>\n    </testcase>`;
+      case 'error':
+        return `${open}\n      <error message="${reason}" type="error">${details}</error>\n    </testcase>`;
+    }
+  });
+  const { summary } = report;
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="labdrill" tests="${summary.total}" failures="${summary.fail}" errors="${summary.error}" skipped="${summary.skip}" time="${seconds(report.durationMs)}">`,
+    `  <testsuite name="${escapeXml(report.stack.name)}" tests="${summary.total}" failures="${summary.fail}" errors="${summary.error}" skipped="${summary.skip}" time="${seconds(report.durationMs)}" timestamp="${report.startedAt}">`,
+    ...cases,
+    '  </testsuite>',
+    '</testsuites>',
+    '',
+  ].join('\n');
+}
+
+export function writeJunitXml(report: RunReport, outDir: string): string {
+  mkdirSync(outDir, { recursive: true });
+  const path = join(outDir, 'junit.xml');
+  writeFileSync(path, renderJunitXml(report));
+  return path;
+}

@@ -1,0 +1,77 @@
+import { test } from 'vitest';
+import type { Stack } from '../config/schema.ts';
+import type { Settings } from '../config/settings.ts';
+import { type CheckResult, EvidenceRecorder, type Verdict, boundText } from '../reports/evidence.ts';
+import { catalogEntry } from './catalog.ts';
+import { runContext } from './runContext.ts';
+
+// How a suite states a check: `check(id, async (c) => …)` returns an outcome; this module turns it
+// into a vitest test whose task meta carries the verdict and evidence to the reporter.
+
+declare module 'vitest' {
+  interface TaskMeta {
+    labdrill?: CheckResult;
+  }
+}
+
+export interface Outcome {
+  verdict: Exclude<Verdict, 'error'>;
+  reason: string;
+  fix?: string;
+}
+
+export const passed = (reason: string): Outcome => ({ verdict: 'pass', reason });
+export const failed = (reason: string, fix?: string): Outcome => ({
+  verdict: 'fail',
+  reason,
+  ...(fix ? { fix } : {}),
+});
+export const skipped = (reason: string): Outcome => ({ verdict: 'skip', reason });
+
+export interface CheckContext {
+  stack: Stack;
+  settings: Settings;
+  evidence: EvidenceRecorder;
+}
+
+/** A check's failure as vitest shows it; the message is the one-line reason. */
+class CheckFailed extends Error {
+  override readonly name = 'CheckFailed';
+}
+
+export function check(id: string, body: (c: CheckContext) => Promise<Outcome>): void {
+  const entry = catalogEntry(id);
+  const context = runContext();
+  if (context.only && !context.only.has(id)) return;
+  // Probes are read-only, so they may run side by side; drills change the stack and run one at a time.
+  const register = entry.kind === 'probe' ? test.concurrent : test;
+  register(id, async ({ task, skip }) => {
+    const evidence = new EvidenceRecorder();
+    const startedAt = new Date();
+    let outcome: Outcome | undefined;
+    let errorReason: string | undefined;
+    try {
+      outcome = await body({ stack: context.stack, settings: context.settings, evidence });
+    } catch (error) {
+      errorReason = error instanceof Error ? error.message : String(error);
+    }
+    const verdict: Verdict = outcome?.verdict ?? 'error';
+    const reason = boundText((outcome?.reason ?? `could not measure: ${errorReason}`).split('\n')[0] ?? '', 500);
+    task.meta.labdrill = {
+      id,
+      title: entry.title,
+      kind: entry.kind,
+      needs: entry.needs,
+      verdict,
+      reason,
+      ...(outcome?.fix ? { fix: boundText(outcome.fix, 500) } : {}),
+      startedAt: startedAt.toISOString(),
+      durationMs: Date.now() - startedAt.getTime(),
+      evidence: evidence.evidence,
+    };
+    if (verdict === 'skip') skip(reason);
+    if (verdict === 'fail' || verdict === 'error') {
+      throw new CheckFailed(outcome?.fix ? `${reason} — fix: ${outcome.fix}` : reason);
+    }
+  });
+}

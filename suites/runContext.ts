@@ -1,0 +1,35 @@
+import { loadStackFile } from '../config/loadStack.ts';
+import type { Stack } from '../config/schema.ts';
+import { type Settings, settingsFor } from '../config/settings.ts';
+
+// What a suite file knows about the run: the stack file, the chosen checks and whether drills may run.
+// It comes through environment variables so that the same suites run from `labdrill run` and from
+// plain `LABDRILL_STACK=stack.yaml npx vitest`.
+
+export interface RunContext {
+  stackFile: string;
+  stack: Stack;
+  settings: Settings;
+  only: ReadonlySet<string> | null;
+  chaos: boolean;
+}
+
+let cached: RunContext | undefined;
+
+export function runContext(): RunContext {
+  if (cached) return cached;
+  const stackFile = process.env.LABDRILL_STACK;
+  if (!stackFile) {
+    throw new Error('LABDRILL_STACK is not set: name the stack file, e.g. LABDRILL_STACK=stack.yaml npx vitest');
+  }
+  const stack = loadStackFile(stackFile);
+  const onlyText = process.env.LABDRILL_ONLY?.trim();
+  cached = {
+    stackFile,
+    stack,
+    settings: settingsFor(stack),
+    only: onlyText ? new Set(onlyText.split(',').map((id) => id.trim())) : null,
+    chaos: process.env.LABDRILL_CHAOS === '1' && stack.chaos?.allow === true,
+  };
+  return cached;
+}
