@@ -1,0 +1,261 @@
+// RemoteExec over SSM Run Command: SendCommand with AWS-RunShellScript, then GetCommandInvocation polled
+// with backoff until the invocation reaches a final status or the run's time is up.
+
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  CancelCommandCommand,
+  GetCommandInvocationCommand,
+  type GetCommandInvocationResult,
+  SendCommandCommand,
+  SSMClient,
+  type SSMClientConfig,
+} from '@aws-sdk/client-ssm';
+import {
+  boundOutput,
+  checkRunOptions,
+  ExecError,
+  type ExecErrorKind,
+  type ExecResult,
+  type ExecTarget,
+  type RemoteExec,
+  type RunOptions,
+} from './transport.ts';
+
+export interface SsmPollOptions {
+  /** Wait before the first GetCommandInvocation; default 250 ms. */
+  initialDelayMs?: number;
+  /** Longest wait between polls; default 2,000 ms. */
+  maxDelayMs?: number;
+  /** Growth of the wait after each poll; default 1.5. */
+  factor?: number;
+  /** Hard cap on GetCommandInvocation calls per run, whatever the time left; default 300. */
+  maxPolls?: number;
+  /**
+   * How many InvocationDoesNotExist answers are taken as "not registered yet" before giving up; default 10.
+   * SSM answers that for a moment right after SendCommand.
+   */
+  maxInvocationNotFound?: number;
+}
+
+export interface SsmExecOptions {
+  /**
+   * The SSM client, or how to make one. A client passed in stays the caller's (close() leaves it open);
+   * one made here from a factory or a config (region, credentials provider, optional endpoint) is
+   * destroyed by close().
+   */
+  client: SSMClient | (() => SSMClient) | SSMClientConfig;
+  poll?: SsmPollOptions;
+  /** Ask SSM to cancel a command whose run timed out here; default true. Failures to cancel are ignored. */
+  cancelOnTimeout?: boolean;
+  /** Shown in the SSM console's command history. */
+  comment?: string;
+}
+
+const DOCUMENT_NAME = 'AWS-RunShellScript';
+/** SendCommand's delivery timeout has a floor of 30 s. */
+const MIN_DELIVERY_TIMEOUT_S = 30;
+/** AWS-RunShellScript's executionTimeout parameter accepts 1..172800 seconds. */
+const MAX_EXECUTION_TIMEOUT_S = 172_800;
+const CANCEL_TIMEOUT_MS = 3_000;
+const MAX_ERROR_TEXT = 300;
+
+const STILL_RUNNING = new Set(['Pending', 'InProgress', 'Delayed', 'Cancelling']);
+
+/** Reads the fields an SDK or Node error may carry, without trusting its shape. */
+function errorFacts(error: unknown): { name: string; message: string; code: string | undefined } {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return {
+      name: error.name,
+      message: error.message.slice(0, MAX_ERROR_TEXT),
+      code: typeof code === 'string' ? code : undefined,
+    };
+  }
+  return { name: 'Error', message: String(error).slice(0, MAX_ERROR_TEXT), code: undefined };
+}
+
+const AUTH_ERRORS = new Set([
+  'AccessDeniedException',
+  'UnrecognizedClientException',
+  'InvalidSignatureException',
+  'ExpiredTokenException',
+  'CredentialsProviderError',
+]);
+const CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EHOSTUNREACH']);
+
+function toExecError(error: unknown, call: string, target: ExecTarget): ExecError {
+  if (error instanceof ExecError) return error;
+  const { name, message, code } = errorFacts(error);
+  let kind: ExecErrorKind = 'transport';
+  let hint = '';
+  if (name === 'InvalidInstanceId') {
+    kind = 'target';
+    hint = ' (the instance is not running, not in this region, or its SSM agent is not registered)';
+  } else if (AUTH_ERRORS.has(name)) {
+    kind = 'auth';
+    hint = ' (check the AWS credentials and that they allow ssm:SendCommand and ssm:GetCommandInvocation)';
+  } else if (name === 'AbortError' || name === 'TimeoutError') {
+    kind = 'timeout';
+  } else if (code !== undefined && CONNECT_CODES.has(code)) {
+    kind = 'connect';
+  }
+  return new ExecError(kind, `SSM ${call} for ${target.instanceId} failed: ${name}: ${message}${hint}`, {
+    cause: error,
+  });
+}
+
+function resolveClient(source: SsmExecOptions['client']): { client: SSMClient; owned: boolean } {
+  if (source instanceof SSMClient) return { client: source, owned: false };
+  if (typeof source === 'function') return { client: source(), owned: true };
+  return { client: new SSMClient(source), owned: true };
+}
+
+function resultOf(invocation: GetCommandInvocationResult, durationMs: number): ExecResult {
+  return {
+    stdout: boundOutput(invocation.StandardOutputContent ?? ''),
+    stderr: boundOutput(invocation.StandardErrorContent ?? ''),
+    exitCode: invocation.ResponseCode ?? -1,
+    status: invocation.Status ?? 'Failed',
+    durationMs,
+  };
+}
+
+export function createSsmExec(options: SsmExecOptions): RemoteExec {
+  const { client, owned } = resolveClient(options.client);
+  const initialDelayMs = options.poll?.initialDelayMs ?? 250;
+  const maxDelayMs = options.poll?.maxDelayMs ?? 2_000;
+  const factor = options.poll?.factor ?? 1.5;
+  const maxPolls = options.poll?.maxPolls ?? 300;
+  const maxNotFound = options.poll?.maxInvocationNotFound ?? 10;
+  const cancelOnTimeout = options.cancelOnTimeout ?? true;
+  let closed = false;
+
+  async function cancel(commandId: string, target: ExecTarget): Promise<void> {
+    try {
+      await client.send(
+        new CancelCommandCommand({ CommandId: commandId, InstanceIds: [target.instanceId] }),
+        {
+          abortSignal: AbortSignal.timeout(CANCEL_TIMEOUT_MS),
+        },
+      );
+    } catch {
+      // Best effort: the run has already failed with a timeout, which is what the caller needs to know.
+    }
+  }
+
+  async function run(target: ExecTarget, command: string, runOptions: RunOptions): Promise<ExecResult> {
+    if (closed) throw new ExecError('closed', 'the SSM transport is closed');
+    checkRunOptions(runOptions);
+    if (!/^(i|mi)-[0-9a-zA-Z]+$/.test(target.instanceId)) {
+      throw new ExecError('config', `not an instance id: ${JSON.stringify(target.instanceId.slice(0, 80))}`);
+    }
+    const started = performance.now();
+    const deadline = started + runOptions.timeoutMs;
+    const remaining = (): number => deadline - performance.now();
+    const executionTimeoutS = Math.min(
+      MAX_EXECUTION_TIMEOUT_S,
+      Math.max(1, Math.ceil(runOptions.timeoutMs / 1000)),
+    );
+
+    let commandId: string | undefined;
+    try {
+      const sent = await client.send(
+        new SendCommandCommand({
+          DocumentName: DOCUMENT_NAME,
+          InstanceIds: [target.instanceId],
+          Parameters: { commands: [command], executionTimeout: [String(executionTimeoutS)] },
+          TimeoutSeconds: Math.max(MIN_DELIVERY_TIMEOUT_S, executionTimeoutS),
+          ...(options.comment === undefined ? {} : { Comment: options.comment.slice(0, 100) }),
+        }),
+        { abortSignal: AbortSignal.timeout(Math.max(1, Math.ceil(remaining()))) },
+      );
+      commandId = sent.Command?.CommandId;
+    } catch (error) {
+      throw toExecError(error, 'SendCommand', target);
+    }
+    if (typeof commandId !== 'string' || commandId.length === 0 || commandId.length > 64) {
+      throw new ExecError(
+        'transport',
+        `SSM SendCommand for ${target.instanceId} returned no usable CommandId`,
+      );
+    }
+
+    let delayMs = initialDelayMs;
+    let notFound = 0;
+    let lastStatus = 'not yet registered';
+    for (let poll = 0; poll < maxPolls; poll += 1) {
+      const wait = Math.min(delayMs, remaining());
+      if (wait > 0) await sleep(wait);
+      if (remaining() <= 0) break;
+      delayMs = Math.min(maxDelayMs, delayMs * factor);
+
+      let invocation: GetCommandInvocationResult;
+      try {
+        invocation = await client.send(
+          new GetCommandInvocationCommand({ CommandId: commandId, InstanceId: target.instanceId }),
+          { abortSignal: AbortSignal.timeout(Math.max(1, Math.ceil(remaining()))) },
+        );
+      } catch (error) {
+        if (errorFacts(error).name === 'InvocationDoesNotExist') {
+          notFound += 1;
+          if (notFound > maxNotFound) {
+            throw new ExecError(
+              'target',
+              `SSM never registered command ${commandId} on ${target.instanceId} ` +
+                `(InvocationDoesNotExist ${notFound} times)`,
+            );
+          }
+          continue;
+        }
+        const execError = toExecError(error, 'GetCommandInvocation', target);
+        if (execError.kind === 'timeout') break;
+        throw execError;
+      }
+
+      const status = invocation.Status ?? 'unknown';
+      lastStatus = status;
+      if (STILL_RUNNING.has(status)) continue;
+      const durationMs = performance.now() - started;
+      const details = (invocation.StatusDetails ?? status).slice(0, 100);
+      switch (status) {
+        case 'Success':
+          return resultOf(invocation, durationMs);
+        case 'Failed':
+          if ((invocation.ResponseCode ?? -1) < 0) {
+            throw new ExecError(
+              'target',
+              `SSM could not run the command on ${target.instanceId}: ${details} (no exit code)`,
+            );
+          }
+          return resultOf(invocation, durationMs);
+        case 'TimedOut':
+          throw new ExecError(
+            'timeout',
+            `SSM reports the command on ${target.instanceId} timed out: ${details}`,
+          );
+        case 'Cancelled':
+          throw new ExecError('cancelled', `SSM reports the command on ${target.instanceId} was cancelled`);
+        default:
+          throw new ExecError(
+            'transport',
+            `SSM returned an unknown invocation status for ${target.instanceId}: ${status.slice(0, 40)}`,
+          );
+      }
+    }
+
+    if (cancelOnTimeout) await cancel(commandId, target);
+    const limit = remaining() > 0 ? `${maxPolls} polls` : `${runOptions.timeoutMs} ms`;
+    throw new ExecError(
+      'timeout',
+      `no result from ${target.instanceId} within ${limit} (SSM command ${commandId}, last status: ${lastStatus})`,
+    );
+  }
+
+  async function close(): Promise<void> {
+    if (closed) return;
+    closed = true;
+    if (owned) client.destroy();
+  }
+
+  return { run, close };
+}
