@@ -1,0 +1,514 @@
+// DNS probe: asks one chosen resolver directly (dns-packet over UDP, TCP when the answer is truncated), so
+// neither the OS cache nor /etc/hosts is involved, and follows CNAME chains itself so the chain can be shown.
+// resolveWithSystem is the fallback when no resolver is configured.
+import { randomInt } from 'node:crypto';
+import dgram from 'node:dgram';
+import { Resolver } from 'node:dns/promises';
+import net, { isIP } from 'node:net';
+import type { Answer, DecodedPacket, Packet, StringAnswer } from 'dns-packet';
+import dnsPacket from 'dns-packet';
+import pRetry, { AbortError } from 'p-retry';
+
+export interface DnsRecordSeen {
+  name: string;
+  type: 'A' | 'AAAA' | 'CNAME';
+  data: string;
+  /** Seconds; -1 when the source does not say (CNAME records seen through the system resolver). */
+  ttl: number;
+}
+
+export interface DnsResolution {
+  query: string;
+  /** "HOST:PORT" as asked ("[v6]:PORT" for IPv6), or "system". */
+  resolver: string;
+  /** Response code of the last answer: NOERROR, NXDOMAIN, SERVFAIL, REFUSED … */
+  rcode: string;
+  /** Records on the way from the query name to its addresses, in order: CNAMEs, then A/AAAA. */
+  chain: DnsRecordSeen[];
+  /** Addresses of the last name in the chain. */
+  addresses: string[];
+  /** CNAME targets in order (the query name first points to cnames[0], and so on). */
+  cnames: string[];
+  /** Smallest known TTL in the chain, or null when the chain is empty. */
+  minTtl: number | null;
+  elapsedMs: number;
+  /** DNS messages sent, retries and TCP fallbacks included. */
+  queries: number;
+}
+
+export type DnsProbeErrorKind = 'timeout' | 'malformed' | 'network' | 'cname-loop' | 'too-many-hops';
+
+export class DnsProbeError extends Error {
+  override readonly name = 'DnsProbeError';
+  constructor(
+    readonly kind: DnsProbeErrorKind,
+    message: string,
+    readonly query: string,
+    readonly resolver: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface ResolveNameOptions {
+  /** "HOST:PORT", "HOST" (port 53), "[IPv6]:PORT" or a bare IPv6 address; HOST must be an IP address. */
+  resolver: string;
+  type?: 'A' | 'AAAA';
+  /** Per message. */
+  timeoutMs: number;
+  /** Extra tries per message after a timeout or network error. */
+  retries: number;
+  /** At most 8. */
+  maxCnameHops?: number;
+}
+
+const MAX_CNAME_HOPS = 8;
+/** Answer records looked at per message; a longer answer is cut (a lab name never needs more). */
+const MAX_RECORDS = 256;
+/** A DNS message over TCP is at most 65535 bytes after its 2-byte length. */
+const MAX_TCP_MESSAGE_BYTES = 65_535;
+
+/** Parses "HOST:PORT" (port 53 when absent; IPv6 in brackets, or bare without a port). */
+export function parseResolver(text: string): { host: string; port: number } {
+  const trimmed = text.trim();
+  let host: string;
+  let portText: string | undefined;
+  const bracketed = /^\[([^\]]{1,64})\](?::(\d{1,5}))?$/.exec(trimmed);
+  if (bracketed) {
+    host = bracketed[1]!;
+    portText = bracketed[2];
+  } else if (trimmed.split(':').length === 2) {
+    [host, portText] = trimmed.split(':') as [string, string];
+  } else {
+    host = trimmed; // an IPv4 address, or an IPv6 address without brackets and without a port
+  }
+  const family = isIP(host);
+  if (family === 0) throw new TypeError(`resolver ${JSON.stringify(text)}: host must be an IP address`);
+  // Canonical form (e.g. 0:0:0:0:0:0:0:1 → ::1), as the source address of answers will be written.
+  if (family === 6) host = new URL(`http://[${host}]/`).hostname.slice(1, -1);
+  const port = portText === undefined ? 53 : Number(portText);
+  if (!(Number.isInteger(port) && port >= 1 && port <= 65_535)) {
+    throw new TypeError(`resolver ${JSON.stringify(text)}: port must be within 1–65535`);
+  }
+  return { host, port };
+}
+
+function formatResolver(host: string, port: number): string {
+  return isIP(host) === 6 ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/** A CNAME target from an answer; one that is not a valid name makes the answer malformed. */
+function aliasTarget(target: string, query: string, resolver: string): string {
+  try {
+    return normalizeName(target);
+  } catch {
+    throw new DnsProbeError(
+      'malformed',
+      `answer for ${query} holds an invalid CNAME target`,
+      query,
+      resolver,
+    );
+  }
+}
+
+/** Lower-case, no trailing dot; throws on names DNS cannot carry. */
+function normalizeName(name: string): string {
+  const normalized = name.trim().toLowerCase().replace(/\.$/, '');
+  const labels = normalized.split('.');
+  if (
+    normalized.length === 0 ||
+    normalized.length > 253 ||
+    labels.some((l) => l.length === 0 || l.length > 63)
+  ) {
+    throw new TypeError(`not a valid DNS name: ${JSON.stringify(name.slice(0, 300))}`);
+  }
+  return normalized;
+}
+
+function sameName(a: string, b: string): boolean {
+  return a.toLowerCase().replace(/\.$/, '') === b.toLowerCase().replace(/\.$/, '');
+}
+
+type ResponsePacket = DecodedPacket & { rcode?: string };
+
+interface Exchange {
+  name: string;
+  type: 'A' | 'AAAA';
+  host: string;
+  port: number;
+  timeoutMs: number;
+  label: string;
+  query: string;
+}
+
+/** Accepts a decoded message only if it answers exactly this question with this id. */
+function answersQuestion(packet: ResponsePacket, id: number, exchange: Exchange): boolean {
+  const question = packet.questions?.[0];
+  return (
+    packet.type === 'response' &&
+    packet.id === id &&
+    packet.questions?.length === 1 &&
+    question !== undefined &&
+    question.type === exchange.type &&
+    sameName(question.name, exchange.name)
+  );
+}
+
+function queryMessage(id: number, exchange: Exchange): Packet {
+  return {
+    type: 'query',
+    id,
+    flags: dnsPacket.RECURSION_DESIRED,
+    questions: [{ type: exchange.type, name: exchange.name, class: 'IN' }],
+  };
+}
+
+function probeError(kind: DnsProbeErrorKind, message: string, exchange: Exchange): DnsProbeError {
+  return new DnsProbeError(kind, message, exchange.query, exchange.label);
+}
+
+/** One question over UDP. Messages from elsewhere, with another id or another question are ignored. */
+function exchangeUdp(exchange: Exchange): Promise<ResponsePacket> {
+  const id = randomInt(0, 65_536);
+  const message = dnsPacket.encode(queryMessage(id, exchange));
+  return new Promise((resolve, reject) => {
+    const socket = dgram.createSocket(isIP(exchange.host) === 6 ? 'udp6' : 'udp4');
+    let sawMalformed = false;
+    let settled = false;
+    const finish = (outcome: () => void): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.removeAllListeners('message');
+      socket.on('error', () => {}); // late errors after we are done are of no interest
+      socket.close();
+      outcome();
+    };
+    const timer = setTimeout(() => {
+      const error = sawMalformed
+        ? probeError(
+            'malformed',
+            `only malformed answers from ${exchange.label} for ${exchange.name}`,
+            exchange,
+          )
+        : probeError(
+            'timeout',
+            `no answer from ${exchange.label} for ${exchange.name} ${exchange.type} within ${exchange.timeoutMs} ms`,
+            exchange,
+          );
+      finish(() => reject(error));
+    }, exchange.timeoutMs);
+    socket.on('error', (error) => {
+      finish(() => reject(probeError('network', `${exchange.label}: ${error.message}`, exchange)));
+    });
+    socket.on('message', (msg, from) => {
+      if (from.address !== exchange.host || from.port !== exchange.port) return;
+      if (msg.length < 12 || msg.readUInt16BE(0) !== id) return;
+      let packet: ResponsePacket;
+      try {
+        packet = dnsPacket.decode(msg) as ResponsePacket;
+      } catch {
+        sawMalformed = true; // could be a forgery; keep waiting for a good answer until the timeout
+        return;
+      }
+      if (!answersQuestion(packet, id, exchange)) return;
+      finish(() => resolve(packet));
+    });
+    socket.send(message, exchange.port, exchange.host, (error) => {
+      if (error) finish(() => reject(probeError('network', `${exchange.label}: ${error.message}`, exchange)));
+    });
+  });
+}
+
+/** One question over TCP (RFC 7766), used when the UDP answer came back truncated. */
+function exchangeTcp(exchange: Exchange): Promise<ResponsePacket> {
+  const id = randomInt(0, 65_536);
+  const message = dnsPacket.streamEncode(queryMessage(id, exchange));
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: exchange.host, port: exchange.port });
+    let buffered = Buffer.alloc(0);
+    let settled = false;
+    const finish = (outcome: () => void): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.destroy();
+      outcome();
+    };
+    const timer = setTimeout(() => {
+      const error = probeError(
+        'timeout',
+        `no TCP answer from ${exchange.label} for ${exchange.name} ${exchange.type} within ${exchange.timeoutMs} ms`,
+        exchange,
+      );
+      finish(() => reject(error));
+    }, exchange.timeoutMs);
+    socket.on('connect', () => socket.write(message));
+    socket.on('error', (error) => {
+      finish(() => reject(probeError('network', `${exchange.label} (TCP): ${error.message}`, exchange)));
+    });
+    socket.on('close', () => {
+      const error = probeError('network', `${exchange.label} (TCP) closed before a full answer`, exchange);
+      finish(() => reject(error));
+    });
+    socket.on('data', (chunk: Buffer) => {
+      buffered = Buffer.concat([buffered, chunk]);
+      if (buffered.length < 2) return;
+      const length = buffered.readUInt16BE(0);
+      if (buffered.length > 2 + MAX_TCP_MESSAGE_BYTES || length < 12) {
+        finish(() =>
+          reject(probeError('malformed', `${exchange.label} (TCP) sent a malformed answer`, exchange)),
+        );
+        return;
+      }
+      if (buffered.length < 2 + length) return;
+      let packet: ResponsePacket;
+      try {
+        packet = dnsPacket.decode(buffered.subarray(2, 2 + length)) as ResponsePacket;
+      } catch (error) {
+        const text = `${exchange.label} (TCP) sent a malformed answer: ${(error as Error).message}`;
+        finish(() => reject(probeError('malformed', text, exchange)));
+        return;
+      }
+      if (!answersQuestion(packet, id, exchange)) {
+        const text = `${exchange.label} (TCP) answered another question or id`;
+        finish(() => reject(probeError('malformed', text, exchange)));
+        return;
+      }
+      finish(() => resolve(packet));
+    });
+  });
+}
+
+function isRetryable(error: unknown): boolean {
+  return error instanceof DnsProbeError && (error.kind === 'timeout' || error.kind === 'network');
+}
+
+/** One question with retries (jittered backoff, 100–500 ms) on timeouts and network errors. */
+async function ask(exchange: Exchange, retries: number, count: () => void): Promise<ResponsePacket> {
+  const once = async (transport: (e: Exchange) => Promise<ResponsePacket>): Promise<ResponsePacket> => {
+    try {
+      count();
+      return await transport(exchange);
+    } catch (error) {
+      throw isRetryable(error) ? error : new AbortError(error as Error);
+    }
+  };
+  const retryOptions = { retries, minTimeout: 100, maxTimeout: 500, factor: 2, randomize: true };
+  const udpAnswer = await pRetry(() => once(exchangeUdp), retryOptions);
+  if (!udpAnswer.flag_tc) return udpAnswer;
+  return pRetry(() => once(exchangeTcp), retryOptions);
+}
+
+function isAddressOrAlias(record: Answer): record is StringAnswer {
+  return record.type === 'A' || record.type === 'AAAA' || record.type === 'CNAME';
+}
+
+function stringData(record: StringAnswer): string | null {
+  return typeof record.data === 'string' ? record.data : null;
+}
+
+function summarizeChain(chain: DnsRecordSeen[]): { cnames: string[]; minTtl: number | null } {
+  const cnames = chain.filter((r) => r.type === 'CNAME').map((r) => r.data);
+  const ttls = chain.map((r) => r.ttl).filter((ttl) => ttl >= 0);
+  return { cnames, minTtl: ttls.length > 0 ? Math.min(...ttls) : null };
+}
+
+/**
+ * Resolves name to addresses through one resolver, following CNAMEs (also across answers: when an answer
+ * ends in a CNAME without addresses, its target is asked next), with loop detection and at most
+ * maxCnameHops hops. A negative answer (NXDOMAIN, SERVFAIL, no data) is a result, not an error.
+ */
+export async function resolveName(name: string, options: ResolveNameOptions): Promise<DnsResolution> {
+  const started = performance.now();
+  const query = normalizeName(name);
+  const { host, port } = parseResolver(options.resolver);
+  const label = formatResolver(host, port);
+  const type = options.type ?? 'A';
+  const maxHops = Math.min(options.maxCnameHops ?? MAX_CNAME_HOPS, MAX_CNAME_HOPS);
+  let queries = 0;
+  const chain: DnsRecordSeen[] = [];
+  const visited = new Set([query]);
+  let current = query;
+  let hops = 0;
+
+  for (;;) {
+    const exchange: Exchange = {
+      name: current,
+      type,
+      host,
+      port,
+      timeoutMs: options.timeoutMs,
+      label,
+      query,
+    };
+    const answer = await ask(exchange, options.retries, () => queries++);
+    const rcode = answer.rcode ?? 'NOERROR';
+    const records = (answer.answers ?? []).slice(0, MAX_RECORDS).filter(isAddressOrAlias);
+    let name = current;
+    let addresses: string[] = [];
+    // Walk the chain as far as this answer carries it.
+    for (;;) {
+      const found = records.filter((r) => r.type === type && sameName(r.name, name));
+      addresses = found.map(stringData).filter((a): a is string => a !== null);
+      if (addresses.length > 0) {
+        for (const r of found) chain.push({ name, type, data: stringData(r)!, ttl: r.ttl ?? 0 });
+        break;
+      }
+      const alias = records.find((r) => r.type === 'CNAME' && sameName(r.name, name));
+      const target = alias === undefined ? null : stringData(alias);
+      if (alias === undefined || target === null) break;
+      const next = aliasTarget(target, query, label);
+      chain.push({ name, type: 'CNAME', data: next, ttl: alias.ttl ?? 0 });
+      if (visited.has(next)) {
+        throw new DnsProbeError('cname-loop', `CNAME loop: ${[...visited, next].join(' → ')}`, query, label);
+      }
+      visited.add(next);
+      if (++hops > maxHops) {
+        throw new DnsProbeError(
+          'too-many-hops',
+          `more than ${maxHops} CNAME hops from ${query}`,
+          query,
+          label,
+        );
+      }
+      name = next;
+    }
+    // Done when addresses were found, the answer is negative, or it made no progress along a chain.
+    if (addresses.length > 0 || rcode !== 'NOERROR' || name === current) {
+      const elapsedMs = performance.now() - started;
+      return {
+        query,
+        resolver: label,
+        rcode,
+        chain,
+        addresses,
+        ...summarizeChain(chain),
+        elapsedMs,
+        queries,
+      };
+    }
+    current = name;
+  }
+}
+
+/** Maps c-ares error codes of node:dns to a response code, or throws for errors that are not answers. */
+function systemRcode(error: NodeJS.ErrnoException, query: string): string {
+  switch (error.code) {
+    case 'ENOTFOUND':
+      return 'NXDOMAIN';
+    case 'ENODATA':
+      return 'NOERROR';
+    case 'ESERVFAIL':
+      return 'SERVFAIL';
+    case 'EREFUSED':
+      return 'REFUSED';
+    case 'EFORMERR':
+      return 'FORMERR';
+    case 'ENOTIMP':
+      return 'NOTIMP';
+    case 'ETIMEOUT':
+    case 'ECANCELLED':
+      throw new DnsProbeError('timeout', `no answer from the system resolver for ${query}`, query, 'system');
+    case 'EBADRESP':
+      throw new DnsProbeError(
+        'malformed',
+        `malformed answer from the system resolver for ${query}`,
+        query,
+        'system',
+      );
+    default:
+      throw new DnsProbeError('network', `system resolver: ${error.message}`, query, 'system');
+  }
+}
+
+/**
+ * The same resolution through node:dns's Resolver (c-ares: the servers of /etc/resolv.conf, no OS cache),
+ * for when no resolver is configured. `servers` replaces the system's servers (e.g. ['127.0.0.1:5353']).
+ * CNAME TTLs are not reported by node:dns and show as -1.
+ */
+export async function resolveWithSystem(
+  name: string,
+  timeoutMs: number,
+  options: { type?: 'A' | 'AAAA'; retries?: number; servers?: string[] } = {},
+): Promise<DnsResolution> {
+  const started = performance.now();
+  const query = normalizeName(name);
+  const type = options.type ?? 'A';
+  const resolver = new Resolver({ timeout: timeoutMs, tries: 1 + (options.retries ?? 0) });
+  if (options.servers) resolver.setServers(options.servers);
+  const chain: DnsRecordSeen[] = [];
+  let queries = 0;
+  // c-ares gives each try the timeout and doubles it per retry; this bounds the whole call as well.
+  const overall = setTimeout(
+    () => resolver.cancel(),
+    timeoutMs * (2 ** (1 + (options.retries ?? 0)) - 1) * 2,
+  );
+  try {
+    const visited = new Set([query]);
+    let current = query;
+    let rcode = 'NOERROR';
+    for (let hop = 0; ; hop++) {
+      let target: string | undefined;
+      try {
+        queries++;
+        target = (await resolver.resolveCname(current))[0];
+      } catch (error) {
+        rcode = systemRcode(error as NodeJS.ErrnoException, query);
+        if (rcode === 'NOERROR')
+          target = undefined; // no CNAME here: the name itself holds the addresses
+        else break;
+      }
+      if (target === undefined) break;
+      const next = aliasTarget(target, query, 'system');
+      chain.push({ name: current, type: 'CNAME', data: next, ttl: -1 });
+      if (visited.has(next)) {
+        throw new DnsProbeError(
+          'cname-loop',
+          `CNAME loop: ${[...visited, next].join(' → ')}`,
+          query,
+          'system',
+        );
+      }
+      if (hop + 1 > MAX_CNAME_HOPS) {
+        throw new DnsProbeError(
+          'too-many-hops',
+          `more than ${MAX_CNAME_HOPS} CNAME hops from ${query}`,
+          query,
+          'system',
+        );
+      }
+      visited.add(next);
+      current = next;
+    }
+    let addresses: string[] = [];
+    if (rcode === 'NOERROR') {
+      try {
+        queries++;
+        const found =
+          type === 'A'
+            ? await resolver.resolve4(current, { ttl: true })
+            : await resolver.resolve6(current, { ttl: true });
+        for (const r of found.slice(0, MAX_RECORDS))
+          chain.push({ name: current, type, data: r.address, ttl: r.ttl });
+        addresses = found.slice(0, MAX_RECORDS).map((r) => r.address);
+      } catch (error) {
+        rcode = systemRcode(error as NodeJS.ErrnoException, query);
+      }
+    }
+    const elapsedMs = performance.now() - started;
+    return {
+      query,
+      resolver: 'system',
+      rcode,
+      chain,
+      addresses,
+      ...summarizeChain(chain),
+      elapsedMs,
+      queries,
+    };
+  } finally {
+    clearTimeout(overall);
+    resolver.cancel();
+  }
+}

@@ -1,0 +1,149 @@
+// Reads the lab's index.php page: the instance table (instance id, private/public IP, AZ from instance
+// metadata), the database error line, and the rows of table SAMPLE.
+//
+// The page comes from the stack, so it is untrusted: only the first MAX_EXAMINED_CHARS are looked at, every
+// regular expression here has bounded repetitions and no nested quantifiers, and every value is trimmed and
+// cut to MAX_VALUE_CHARS.
+
+export interface PagePatterns {
+  /** Regex source with one capture group for the instance id. */
+  instanceId?: string;
+  /** Regex source with one capture group for the availability zone. */
+  availabilityZone?: string;
+  /** Regex source with one capture group for the private IP address. */
+  privateIp?: string;
+}
+
+export interface SampleRow {
+  id: string;
+  name: string;
+  address: string;
+}
+
+export interface InstancePage {
+  instanceId: string | null;
+  privateIp: string | null;
+  publicIp: string | null;
+  availabilityZone: string | null;
+  dbError: string | null;
+  sampleRows: SampleRow[];
+}
+
+export const MAX_EXAMINED_CHARS = 256 * 1024;
+export const MAX_VALUE_CHARS = 200;
+export const MAX_SAMPLE_ROWS = 1000;
+
+/**
+ * One row of the instance table as index.php prints it:
+ *   <tr><td>Instance ID</td><td><i>i-0abc…</i></td><tr>
+ * (the PHP closes each row with "<tr>" instead of "</tr>"; nothing after the value is required, so both
+ * forms match). Attributes and whitespace between the tags are tolerated.
+ */
+function instanceRowPattern(label: string): string {
+  return `${label}\\s{0,20}</t[dh]>\\s{0,20}<td[^>]{0,100}>\\s{0,20}<i>([^<]{0,${MAX_VALUE_CHARS * 2}})</i>`;
+}
+
+export const DEFAULT_PAGE_PATTERNS: Required<PagePatterns> = {
+  instanceId: instanceRowPattern('Instance ID'),
+  availabilityZone: instanceRowPattern('Availability Zone'),
+  privateIp: instanceRowPattern('Private IP Address'),
+};
+const PUBLIC_IP_PATTERN = new RegExp(instanceRowPattern('Public IP Address'), 'i');
+
+// "Failed to connect to MySQL: <mysqli_connect_error()>", as index.php prints it; with PHP 8.1+ mysqli throws
+// instead, and the page shows "Uncaught mysqli_sql_exception: <message>".
+const DB_ERROR_PATTERNS = [
+  /(Failed to connect to MySQL:[^<\r\n]{0,400})/i,
+  /(Uncaught mysqli_sql_exception:[^<\r\n]{0,400})/i,
+];
+
+// A row of three plain cells: the SAMPLE table (and its ID/NAME/ADDRESS header row). Cells holding markup
+// (the instance table's <i>) do not match.
+const SAMPLE_ROW =
+  /<tr[^>]{0,100}>\s{0,100}<td[^>]{0,100}>([^<]{0,1000})<\/td>\s{0,100}<td[^>]{0,100}>([^<]{0,1000})<\/td>\s{0,100}<td[^>]{0,100}>([^<]{0,1000})<\/td>\s{0,100}<\/?tr/gi;
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+
+function decodeEntities(text: string): string {
+  return text.replace(/&(#\d{1,7}|#x[0-9a-f]{1,6}|[a-z]{2,6});/gi, (whole, code: string) => {
+    if (code[0] !== '#') return ENTITIES[code.toLowerCase()] ?? whole;
+    const value =
+      code[1] === 'x' || code[1] === 'X' ? Number.parseInt(code.slice(2), 16) : Number(code.slice(1));
+    return value > 0 && value <= 0x10ffff ? String.fromCodePoint(value) : whole;
+  });
+}
+
+/** Trimmed, entity-decoded, at most MAX_VALUE_CHARS; null when nothing is left. */
+function cleanValue(raw: string | undefined): string | null {
+  if (raw === undefined) return null;
+  const value = decodeEntities(raw).replace(/\s+/g, ' ').trim().slice(0, MAX_VALUE_CHARS).trim();
+  return value === '' ? null : value;
+}
+
+function compilePattern(name: string, source: string): RegExp {
+  let pattern: RegExp;
+  try {
+    pattern = new RegExp(source, 'i');
+  } catch (error) {
+    throw new TypeError(
+      `page pattern ${name} is not a valid regular expression: ${(error as Error).message}`,
+    );
+  }
+  // Appending an always-matching alternative makes exec('') return one slot per capture group.
+  const groups = new RegExp(`${source}|`).exec('')!.length - 1;
+  if (groups !== 1)
+    throw new TypeError(`page pattern ${name} must have exactly one capture group, it has ${groups}`);
+  return pattern;
+}
+
+function firstCapture(pattern: RegExp, text: string): string | null {
+  return cleanValue(pattern.exec(text)?.[1]);
+}
+
+function readSampleRows(text: string): SampleRow[] {
+  // The SAMPLE table follows the "RDS Practice" heading; start there when the heading is present.
+  const heading = text.search(/RDS Practice/i);
+  const section = heading >= 0 ? text.slice(heading) : text;
+  const rows: SampleRow[] = [];
+  let sawHeader = false;
+  for (const match of section.matchAll(SAMPLE_ROW)) {
+    const [id, name, address] = [match[1], match[2], match[3]].map((cell) => cleanValue(cell) ?? '');
+    if (
+      !sawHeader &&
+      id!.toUpperCase() === 'ID' &&
+      name!.toUpperCase() === 'NAME' &&
+      address!.toUpperCase() === 'ADDRESS'
+    ) {
+      sawHeader = true;
+      continue;
+    }
+    rows.push({ id: id!, name: name!, address: address! });
+    if (rows.length >= MAX_SAMPLE_ROWS) break;
+  }
+  return rows;
+}
+
+export function readInstancePage(html: string, patterns: PagePatterns = {}): InstancePage {
+  const text = html.length > MAX_EXAMINED_CHARS ? html.slice(0, MAX_EXAMINED_CHARS) : html;
+  const instanceId = compilePattern('instanceId', patterns.instanceId ?? DEFAULT_PAGE_PATTERNS.instanceId);
+  const availabilityZone = compilePattern(
+    'availabilityZone',
+    patterns.availabilityZone ?? DEFAULT_PAGE_PATTERNS.availabilityZone,
+  );
+  const privateIp = compilePattern('privateIp', patterns.privateIp ?? DEFAULT_PAGE_PATTERNS.privateIp);
+
+  let dbError: string | null = null;
+  for (const pattern of DB_ERROR_PATTERNS) {
+    dbError = firstCapture(pattern, text);
+    if (dbError !== null) break;
+  }
+
+  return {
+    instanceId: firstCapture(instanceId, text),
+    privateIp: firstCapture(privateIp, text),
+    publicIp: firstCapture(PUBLIC_IP_PATTERN, text),
+    availabilityZone: firstCapture(availabilityZone, text),
+    dbError,
+    sampleRows: readSampleRows(text),
+  };
+}

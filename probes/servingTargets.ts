@@ -1,0 +1,86 @@
+import { type HttpProbeOptions, HttpProbeError, httpGet } from './http.ts';
+import { type InstancePage, type PagePatterns, readInstancePage } from './page.ts';
+
+// Which instance served each of N requests through a load balancer. Every request opens a fresh
+// connection (an ALB node balances per request, but a single kept-alive connection would pin one
+// node), and a few requests run at once, as browsers and users do.
+
+export interface ServedRequest {
+  index: number;
+  status: number | null;
+  instanceId: string | null;
+  availabilityZone: string | null;
+  ms: number;
+  error?: string;
+}
+
+export interface ServingTargets {
+  requests: ServedRequest[];
+  byInstance: Record<string, number>;
+  byZone: Record<string, number>;
+  zoneOf: Record<string, string>;
+  /** One parsed page per instance, the first seen. */
+  pages: Record<string, InstancePage>;
+  status5xx: number;
+  transportErrors: number;
+  unidentified: number;
+}
+
+export async function sampleServingTargets(
+  url: string,
+  options: { requests: number; concurrency: number; http: HttpProbeOptions; patterns?: PagePatterns },
+): Promise<ServingTargets> {
+  const result: ServingTargets = {
+    requests: [],
+    byInstance: {},
+    byZone: {},
+    zoneOf: {},
+    pages: {},
+    status5xx: 0,
+    transportErrors: 0,
+    unidentified: 0,
+  };
+  let next = 0;
+  const worker = async () => {
+    while (next < options.requests) {
+      const index = next;
+      next += 1;
+      const started = performance.now();
+      try {
+        const response = await httpGet(url, { ...options.http, freshConnection: true });
+        const page = readInstancePage(response.body, options.patterns);
+        const served: ServedRequest = {
+          index,
+          status: response.status,
+          instanceId: page.instanceId,
+          availabilityZone: page.availabilityZone,
+          ms: performance.now() - started,
+        };
+        result.requests.push(served);
+        if (response.status >= 500) result.status5xx += 1;
+        if (page.instanceId) {
+          result.byInstance[page.instanceId] = (result.byInstance[page.instanceId] ?? 0) + 1;
+          result.pages[page.instanceId] ??= page;
+          if (page.availabilityZone) result.zoneOf[page.instanceId] = page.availabilityZone;
+        } else if (response.status < 500) {
+          result.unidentified += 1;
+        }
+        if (page.availabilityZone) result.byZone[page.availabilityZone] = (result.byZone[page.availabilityZone] ?? 0) + 1;
+      } catch (error) {
+        if (!(error instanceof HttpProbeError)) throw error;
+        result.transportErrors += 1;
+        result.requests.push({
+          index,
+          status: null,
+          instanceId: null,
+          availabilityZone: null,
+          ms: performance.now() - started,
+          error: error.message,
+        });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, options.requests)) }, worker));
+  result.requests.sort((a, b) => a.index - b.index);
+  return result;
+}

@@ -1,0 +1,179 @@
+// The round-robin distribution test behind alb.round-robin: is the traffic each target received consistent
+// with every expected target getting an equal share?
+//
+// Test: Pearson chi-square goodness of fit against the uniform distribution over the expected targets
+// (a target that got nothing counts with 0). Its null model is the conservative one, where every request
+// independently goes to a uniformly random target (multinomial); a strict round robin spreads requests more
+// evenly than that, so its false-fail rate is lower still.
+import { chiSquareCritical, chiSquareSurvival, noncentralChiSquareCdf } from './chiSquare.ts';
+
+/**
+ * Default significance level. At 1e-4 the false-fail rate on true round robin stays far below the 0.1%
+ * target even under the multinomial model, with room for the small error of the chi-square approximation
+ * and for some over-dispersion (e.g. several load-balancer nodes, each with its own rotation).
+ */
+export const DEFAULT_ALPHA = 1e-4;
+/** Default power required of the default sample size against the default skew. */
+export const DEFAULT_POWER = 0.99;
+/** Default skew the sample size must detect: one half of the targets gets 70% of the traffic. */
+export const DEFAULT_SKEW = 0.7;
+
+export interface EvenSharesResult {
+  /** All hits, expected and unexpected targets together. */
+  n: number;
+  /** Number of expected targets. */
+  k: number;
+  chiSquare: number;
+  df: number;
+  pValue: number;
+  alpha: number;
+  /** p-value >= alpha, every expected target hit, no unexpected target hit. */
+  consistent: boolean;
+  /** Share of all hits per target (expected and unexpected ones). */
+  shares: Record<string, number>;
+  /** Expected targets with 0 hits. */
+  missing: string[];
+  /** Targets that got hits but are not expected. */
+  unexpected: string[];
+  /** One line saying why the shares are (in)consistent, for evidence. */
+  reason: string;
+}
+
+function checkAlpha(alpha: number): void {
+  if (!(alpha > 0 && alpha < 1)) throw new RangeError(`alpha must be within (0, 1), got ${alpha}`);
+}
+
+function formatP(p: number): string {
+  return p < 1e-4 ? p.toExponential(2) : p.toFixed(4);
+}
+
+export function testEvenShares(
+  counts: Record<string, number>,
+  expectedTargets: string[],
+  options: { alpha?: number } = {},
+): EvenSharesResult {
+  const alpha = options.alpha ?? DEFAULT_ALPHA;
+  checkAlpha(alpha);
+  const expected = [...new Set(expectedTargets)];
+  if (expected.length === 0) throw new RangeError('at least one expected target is needed');
+  for (const [target, count] of Object.entries(counts)) {
+    if (!(Number.isInteger(count) && count >= 0)) {
+      throw new RangeError(
+        `count for ${JSON.stringify(target)} must be a non-negative integer, got ${count}`,
+      );
+    }
+  }
+  const expectedSet = new Set(expected);
+  const k = expected.length;
+  const countOf = (target: string): number => (Object.hasOwn(counts, target) ? counts[target]! : 0);
+
+  const unexpected = Object.keys(counts).filter((t) => !expectedSet.has(t) && countOf(t) > 0);
+  const missing = expected.filter((t) => countOf(t) === 0);
+  const expectedHits = expected.reduce((sum, t) => sum + countOf(t), 0);
+  const n = expectedHits + unexpected.reduce((sum, t) => sum + countOf(t), 0);
+
+  const shares: Record<string, number> = {};
+  for (const t of [...expected, ...unexpected]) shares[t] = n === 0 ? 0 : countOf(t) / n;
+
+  const df = k - 1;
+  let chiSquare = 0;
+  if (expectedHits > 0) {
+    const perTarget = expectedHits / k;
+    for (const t of expected) chiSquare += (countOf(t) - perTarget) ** 2 / perTarget;
+  }
+  // One target cannot be shared unevenly: the statistic is 0 and the p-value 1.
+  const pValue = df === 0 || expectedHits === 0 ? 1 : chiSquareSurvival(chiSquare, df);
+
+  let reason: string;
+  if (n === 0) reason = 'no hits observed';
+  else if (unexpected.length > 0)
+    reason = `traffic reached targets that are not expected: ${unexpected.join(', ')}`;
+  else if (missing.length > 0) reason = `expected targets got no traffic: ${missing.join(', ')}`;
+  else if (pValue < alpha) {
+    reason = `shares are uneven: chi-square ${chiSquare.toFixed(2)} (df ${df}), p = ${formatP(pValue)} < alpha ${alpha}`;
+  } else {
+    reason = `shares consistent with round robin: chi-square ${chiSquare.toFixed(2)} (df ${df}), p = ${formatP(pValue)}`;
+  }
+  const consistent = n > 0 && unexpected.length === 0 && missing.length === 0 && pValue >= alpha;
+  return { n, k, chiSquare, df, pValue, alpha, consistent, shares, missing, unexpected, reason };
+}
+
+/**
+ * Cohen's w^2 of the skewed alternative against uniform shares over k targets: `heavy` targets each carry
+ * weight `skew`, the others weight 1 - skew. For even k with heavy = k / 2 that is exactly "one half of the
+ * targets gets skew of the traffic, split evenly inside each half".
+ */
+function skewEffectSize(k: number, heavy: number, skew: number): number {
+  const total = heavy * skew + (k - heavy) * (1 - skew);
+  const uniform = 1 / k;
+  let w2 = 0;
+  for (let i = 0; i < k; i++) {
+    const p = (i < heavy ? skew : 1 - skew) / total;
+    w2 += (p - uniform) ** 2 / uniform;
+  }
+  return w2;
+}
+
+/** Power of the level-alpha test with n hits when the true effect size is w2 (noncentrality n * w2). */
+export function evenSharesPower(n: number, k: number, w2: number, alpha: number = DEFAULT_ALPHA): number {
+  const df = k - 1;
+  return 1 - noncentralChiSquareCdf(chiSquareCritical(alpha, df), df, n * w2);
+}
+
+const MAX_SAMPLE_SIZE = 10_000_000;
+
+/**
+ * The number of requests (a multiple of the target count) that gives the even-shares test at least the
+ * wanted power against a skew: one half of the targets gets `skew` (default 70%) of the traffic, the other
+ * half the rest, split evenly inside each half. Computed from the noncentral chi-square distribution.
+ *
+ * Odd k has no halves. The skew is then read as a per-target ratio (each "heavy" target gets skew : 1 - skew
+ * as much as each "light" one, as it does for even k), and the heavy group is either floor(k/2) or ceil(k/2)
+ * targets; the size returned is the larger of the two, so the power holds for both readings.
+ * With one target there is nothing to compare: returns 1.
+ */
+export function defaultSampleSize(
+  targets: number,
+  options: { alpha?: number; power?: number; skew?: number } = {},
+): number {
+  const alpha = options.alpha ?? DEFAULT_ALPHA;
+  const power = options.power ?? DEFAULT_POWER;
+  const skew = options.skew ?? DEFAULT_SKEW;
+  checkAlpha(alpha);
+  if (!(Number.isInteger(targets) && targets >= 1)) {
+    throw new RangeError(`targets must be a positive integer, got ${targets}`);
+  }
+  if (!(power > 0 && power < 1)) throw new RangeError(`power must be within (0, 1), got ${power}`);
+  if (!(skew > 0.5 && skew < 1)) throw new RangeError(`skew must be within (0.5, 1), got ${skew}`);
+  const k = targets;
+  if (k === 1) return 1;
+
+  const heavyGroups = [...new Set([Math.floor(k / 2), Math.ceil(k / 2)])];
+  let size = 0;
+  for (const heavy of heavyGroups) {
+    const w2 = skewEffectSize(k, heavy, skew);
+    size = Math.max(size, smallestSufficientMultiple(k, w2, alpha, power));
+  }
+  return size;
+}
+
+/** Smallest n = m * k with power >= wanted; the power grows with n, so doubling then bisection finds it. */
+function smallestSufficientMultiple(k: number, w2: number, alpha: number, power: number): number {
+  const enough = (m: number): boolean => evenSharesPower(m * k, k, w2, alpha) >= power;
+  let hi = 1;
+  while (!enough(hi)) {
+    hi *= 2;
+    if (hi * k > MAX_SAMPLE_SIZE) {
+      throw new RangeError(
+        `no sample size up to ${MAX_SAMPLE_SIZE} reaches power ${power}; is the skew too small?`,
+      );
+    }
+  }
+  let lo = Math.floor(hi / 2); // not enough (or 0)
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (enough(mid)) hi = mid;
+    else lo = mid;
+  }
+  return hi * k;
+}

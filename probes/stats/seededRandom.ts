@@ -1,0 +1,13 @@
+// A small, fast, seeded pseudo-random generator for reproducible simulations (not for anything secret).
+
+/** mulberry32: returns a function yielding uniform numbers in [0, 1) determined entirely by the seed. */
+export function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,0 +1,67 @@
+import { sampleServingTargets } from '../probes/servingTargets.ts';
+import { defaultSampleSize, testEvenShares } from '../probes/stats/evenShares.ts';
+import { check, failed, passed, skipped } from './check.ts';
+import { httpOptions } from './httpEvidence.ts';
+
+check('alb.round-robin', async ({ stack, settings, evidence }) => {
+  const url = stack.alb?.url;
+  if (!url) return skipped('alb.url is not set in the stack file');
+  const known = stack.alb?.expectedTargets ?? stack.ec2?.instanceUrls?.length;
+  const targets = known ?? 2;
+  if (!known) evidence.note('the number of targets is not configured (alb.expectedTargets); assuming the lab\'s 2');
+  const requests = stack.alb?.samples ?? defaultSampleSize(targets);
+  const served = await sampleServingTargets(url, {
+    requests,
+    concurrency: 4,
+    http: httpOptions(settings),
+    ...(stack.alb?.instancePattern ? { patterns: stack.alb.instancePattern } : {}),
+  });
+  const seen = Object.keys(served.byInstance);
+  const expected = [...seen];
+  for (let i = seen.length; i < targets; i += 1) expected.push(`(target ${i + 1} never answered)`);
+  const test = testEvenShares(served.byInstance, expected);
+  evidence.set('distribution', served.byInstance);
+  evidence.set('zones', served.byZone);
+  evidence.set('zoneOfInstance', served.zoneOf);
+  evidence.measure('requests', requests, 'requests');
+  evidence.measure('chi-square', test.chiSquare, '', `df ${test.df}`);
+  evidence.measure('p-value', test.pValue, '', `alpha ${test.alpha}`);
+  evidence.measure('5xx responses', served.status5xx, 'responses');
+  evidence.measure('transport errors', served.transportErrors, 'requests');
+  evidence.series('serving latency', 'ms', served.requests.map((r) => Math.round(r.ms * 10) / 10));
+  const shares = Object.entries(served.byInstance)
+    .map(([id, count]) => `${id}${served.zoneOf[id] ? ` (${served.zoneOf[id]})` : ''} ${count}`)
+    .join(', ');
+  const zones = Object.keys(served.byZone);
+  const answered = requests - served.transportErrors;
+  if (answered === 0) throw new Error(`none of ${requests} requests to ${url} was answered`);
+  if (served.status5xx > 0) {
+    return failed(
+      `${served.status5xx} of ${requests} requests through the ALB got a 5xx`,
+      'check the target group: every registered target must be healthy and answer on port 80',
+    );
+  }
+  if (served.transportErrors > 0) {
+    return failed(`${served.transportErrors} of ${requests} requests through the ALB got no answer`);
+  }
+  if (served.unidentified > requests / 2) {
+    return failed(
+      `${served.unidentified} of ${requests} pages did not show an instance id`,
+      'serve the lab\'s index.php (instance id and AZ from the metadata service), or set alb.instancePattern',
+    );
+  }
+  if (zones.length < 2) {
+    return failed(
+      `all ${answered} requests were served from ${zones[0] ?? 'an unknown AZ'} (${shares})`,
+      'register app instances from both AZs in the target group and enable both AZs on the load balancer',
+    );
+  }
+  if (!test.consistent) {
+    const missing = test.missing.length > 0 ? `; ${test.missing.length} target(s) got no request` : '';
+    return failed(
+      `shares are not round robin: ${shares} (chi-square ${test.chiSquare.toFixed(1)}, p = ${test.pValue.toExponential(2)} < ${test.alpha})${missing}`,
+      'use the round_robin algorithm on the target group, turn off stickiness, and make every target healthy',
+    );
+  }
+  return passed(`${answered} requests over ${seen.length} targets in ${zones.length} AZs: ${shares} (p = ${test.pValue.toFixed(3)})`);
+});

@@ -1,0 +1,63 @@
+import type { TargetHealthDescription } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { RuleResult } from './ruleResult.ts';
+
+// alb.targets.healthy: every registered target healthy, a healthy target in each AZ that has targets, and
+// targets in at least two AZs.
+
+export interface AlbTargetsInput {
+  /** DescribeTargetHealth of every target group behind the listener(s). */
+  targetHealth: readonly TargetHealthDescription[];
+  /** AZ of each instance target (from DescribeInstances); IP targets may carry their own. */
+  zoneOfTarget: Readonly<Record<string, string>>;
+}
+
+export function checkAlbTargets(input: AlbTargetsInput): RuleResult {
+  const targets = input.targetHealth.map((description) => {
+    const id = description.Target?.Id ?? 'unknown target';
+    const state = description.TargetHealth?.State ?? 'unknown';
+    return {
+      id,
+      port: description.Target?.Port ?? null,
+      az: input.zoneOfTarget[id] ?? description.Target?.AvailabilityZone ?? 'unknown AZ',
+      state,
+      reason: description.TargetHealth?.Reason ?? null,
+      description: description.TargetHealth?.Description ?? null,
+    };
+  });
+  const zones = [...new Set(targets.map((t) => t.az))].sort();
+  const healthyByZone: { [az: string]: number } = {};
+  for (const az of zones) healthyByZone[az] = targets.filter((t) => t.az === az && t.state === 'healthy').length;
+  const details = { targets, healthyByZone };
+  if (targets.length === 0) {
+    return {
+      ok: false,
+      reason: 'no targets are registered in the target group',
+      fix: 'register the app instances (or attach the target group to the Auto Scaling group)',
+      details,
+    };
+  }
+  const unhealthy = targets.filter((t) => t.state !== 'healthy');
+  if (unhealthy.length > 0) {
+    const list = unhealthy
+      .map((t) => `${t.id} (${t.az}) is ${t.state}${t.reason ? `: ${t.reason}` : ''}${t.description ? ` "${t.description}"` : ''}`)
+      .join('; ');
+    const emptyZones = zones.filter((az) => healthyByZone[az] === 0);
+    const zonePart = emptyZones.length > 0 ? `; no healthy target in ${emptyZones.join(', ')}` : '';
+    return {
+      ok: false,
+      reason: `${unhealthy.length} of ${targets.length} targets are not healthy: ${list}${zonePart}`,
+      fix: 'make the health check path answer 200 on the traffic port (Apache running, index.php present, SG allows port 80 from the ALB)',
+      details,
+    };
+  }
+  if (zones.length < 2) {
+    return {
+      ok: false,
+      reason: `all ${targets.length} targets are in ${zones[0]}; the lab needs targets in 2 AZs`,
+      fix: 'register an app instance from the other AZ (ap-northeast-2a and -2c) in the target group',
+      details,
+    };
+  }
+  const perZone = zones.map((az) => `${healthyByZone[az]} in ${az}`).join(', ');
+  return { ok: true, reason: `all ${targets.length} targets healthy: ${perZone}`, details };
+}

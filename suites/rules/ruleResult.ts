@@ -1,0 +1,28 @@
+import type { Json } from '../../reports/evidence.ts';
+
+/**
+ * What a configuration rule concludes from data already read: a suite turns it into passed/failed and
+ * records `details` (and `notes`) as evidence. Rules never do I/O.
+ */
+export interface RuleResult {
+  ok: boolean;
+  /** One line, in the lab's words. */
+  reason: string;
+  /** For a failure: what to change in the stack. */
+  fix?: string;
+  /** Things worth a look that do not fail the check (e.g. SSH open on the bastion). */
+  notes?: string[];
+  details: { [key: string]: Json };
+}
+
+/** The reason for several problems: the first one in full, and how many more there are. */
+export function summarize(problems: readonly string[]): string {
+  const [first, ...rest] = problems;
+  if (!first) return '';
+  return rest.length === 0 ? first : `${first} (and ${rest.length} more problem${rest.length > 1 ? 's' : ''})`;
+}
+
+export function joinFixes(fixes: readonly string[]): string | undefined {
+  const unique = [...new Set(fixes)];
+  return unique.length > 0 ? unique.join('; ') : undefined;
+}

@@ -1,0 +1,164 @@
+import { describe, expect, it } from 'vitest';
+import {
+  DEFAULT_ALPHA,
+  defaultSampleSize,
+  evenSharesPower,
+  testEvenShares,
+} from '../../../probes/stats/evenShares.ts';
+import { mulberry32 } from '../../../probes/stats/seededRandom.ts';
+
+describe('testEvenShares', () => {
+  it('computes the Pearson statistic and p-value', () => {
+    // 60/40 over two targets: (10^2/50) * 2 = 4, p = P(chi2_1 > 4) = 0.0455 (scipy.stats.chi2.sf).
+    const r = testEvenShares({ a: 60, b: 40 }, ['a', 'b']);
+    expect(r.n).toBe(100);
+    expect(r.k).toBe(2);
+    expect(r.df).toBe(1);
+    expect(r.chiSquare).toBeCloseTo(4, 12);
+    expect(r.pValue).toBeCloseTo(0.04550026389635857, 10);
+    expect(r.alpha).toBe(DEFAULT_ALPHA);
+    expect(r.consistent).toBe(true);
+    expect(r.shares).toEqual({ a: 0.6, b: 0.4 });
+
+    // 30/20/10 over three: expected 20 each → (100 + 0 + 100) / 20 = 10, df 2, p = e^-5.
+    const three = testEvenShares({ a: 30, b: 20, c: 10 }, ['a', 'b', 'c'], { alpha: 0.01 });
+    expect(three.chiSquare).toBeCloseTo(10, 12);
+    expect(three.pValue).toBeCloseTo(Math.exp(-5), 12);
+    expect(three.consistent).toBe(false);
+    expect(three.reason).toMatch(/uneven/);
+  });
+
+  it('counts an expected target that got nothing as 0 and lists it as missing', () => {
+    const r = testEvenShares({ a: 5, b: 5 }, ['a', 'b', 'c']);
+    expect(r.k).toBe(3);
+    expect(r.missing).toEqual(['c']);
+    expect(r.chiSquare).toBeCloseTo(((5 - 10 / 3) ** 2 / (10 / 3)) * 2 + 10 / 3, 12);
+    expect(r.consistent).toBe(false);
+    expect(r.shares.c).toBe(0);
+  });
+
+  it('flags traffic to targets that are not expected', () => {
+    const r = testEvenShares({ a: 50, b: 50, stray: 3, idle: 0 }, ['a', 'b']);
+    expect(r.unexpected).toEqual(['stray']);
+    expect(r.n).toBe(103);
+    expect(r.consistent).toBe(false);
+    expect(r.reason).toMatch(/stray/);
+  });
+
+  it('always accepts strict round robin', () => {
+    for (let k = 1; k <= 8; k++) {
+      const targets = Array.from({ length: k }, (_, i) => `i-${i}`);
+      const n = defaultSampleSize(k);
+      const counts = Object.fromEntries(targets.map((t) => [t, n / k]));
+      const r = testEvenShares(counts, targets);
+      expect(r.consistent, `k=${k}`).toBe(true);
+      expect(r.chiSquare).toBe(0);
+    }
+  });
+
+  it('never accepts one target getting everything', () => {
+    for (let k = 2; k <= 8; k++) {
+      const targets = Array.from({ length: k }, (_, i) => `i-${i}`);
+      for (const n of [k, 10 * k, defaultSampleSize(k)]) {
+        const r = testEvenShares({ [targets[0]!]: n }, targets);
+        expect(r.consistent, `k=${k} n=${n}`).toBe(false);
+      }
+    }
+  });
+
+  it('treats one expected target as trivially even, and no hits as inconsistent', () => {
+    expect(testEvenShares({ a: 7 }, ['a']).consistent).toBe(true);
+    const none = testEvenShares({}, ['a', 'b']);
+    expect(none.n).toBe(0);
+    expect(none.consistent).toBe(false);
+  });
+
+  it('rejects bad input', () => {
+    expect(() => testEvenShares({ a: 1 }, [])).toThrow(RangeError);
+    expect(() => testEvenShares({ a: -1 }, ['a'])).toThrow(RangeError);
+    expect(() => testEvenShares({ a: 1.5 }, ['a'])).toThrow(RangeError);
+    expect(() => testEvenShares({ a: 1 }, ['a'], { alpha: 0 })).toThrow(RangeError);
+  });
+});
+
+describe('defaultSampleSize', () => {
+  it('is a multiple of k that reaches the power, and one multiple less does not', () => {
+    for (const k of [2, 3, 4, 5, 6]) {
+      const n = defaultSampleSize(k);
+      expect(n % k).toBe(0);
+      // Even k: one half gets 70%, split evenly inside each half → Cohen's w^2 = 0.16 for every even k.
+      if (k % 2 === 0) {
+        expect(evenSharesPower(n, k, 0.16)).toBeGreaterThanOrEqual(0.99);
+        expect(evenSharesPower(n - k, k, 0.16)).toBeLessThan(0.99);
+      }
+    }
+    // Hand check for k = 2: critical value 15.137 at alpha 1e-4, power 0.99 needs sqrt(lambda) ≈ 3.891 + 2.326,
+    // lambda ≈ 38.7, n = lambda / 0.16 ≈ 242.
+    expect(defaultSampleSize(2)).toBe(242);
+  });
+
+  it('grows with a stricter alpha, a higher power and a milder skew', () => {
+    const base = defaultSampleSize(4);
+    expect(defaultSampleSize(4, { alpha: 1e-6 })).toBeGreaterThan(base);
+    expect(defaultSampleSize(4, { power: 0.999 })).toBeGreaterThan(base);
+    expect(defaultSampleSize(4, { skew: 0.6 })).toBeGreaterThan(base);
+    expect(defaultSampleSize(4, { alpha: 0.01 })).toBeLessThan(base);
+  });
+
+  it('returns 1 for one target and rejects nonsense', () => {
+    expect(defaultSampleSize(1)).toBe(1);
+    expect(() => defaultSampleSize(0)).toThrow(RangeError);
+    expect(() => defaultSampleSize(2, { skew: 0.5 })).toThrow(RangeError);
+    expect(() => defaultSampleSize(2, { power: 1 })).toThrow(RangeError);
+  });
+});
+
+/** Draws n requests, each to target j with probability probs[j]; returns the hit counts. */
+function drawCounts(
+  random: () => number,
+  n: number,
+  cumulative: number[],
+  names: string[],
+): Record<string, number> {
+  const hits = new Array<number>(names.length).fill(0);
+  for (let i = 0; i < n; i++) {
+    const u = random();
+    let j = 0;
+    while (j < cumulative.length - 1 && u >= cumulative[j]!) j++;
+    hits[j]!++;
+  }
+  return Object.fromEntries(names.map((name, j) => [name, hits[j]!]));
+}
+
+function inconsistentRate(k: number, probs: number[], trials: number, seed: number): number {
+  const names = Array.from({ length: k }, (_, i) => `i-${i}`);
+  const cumulative: number[] = [];
+  let sum = 0;
+  for (const p of probs) {
+    sum += p;
+    cumulative.push(sum);
+  }
+  const random = mulberry32(seed);
+  const n = defaultSampleSize(k);
+  let inconsistent = 0;
+  for (let t = 0; t < trials; t++) {
+    if (!testEvenShares(drawCounts(random, n, cumulative, names), names).consistent) inconsistent++;
+  }
+  return inconsistent / trials;
+}
+
+describe('error rates at the default sample size (seeded simulation)', () => {
+  it('false-fails at most 0.1% of true round robin under the multinomial model (k = 2, 4)', () => {
+    expect(inconsistentRate(2, [0.5, 0.5], 20_000, 1)).toBeLessThanOrEqual(0.001);
+    expect(inconsistentRate(4, [0.25, 0.25, 0.25, 0.25], 20_000, 2)).toBeLessThanOrEqual(0.001);
+  });
+
+  it('detects a 70/30 skew with at least 99% power (k = 2, 4)', () => {
+    expect(inconsistentRate(2, [0.7, 0.3], 4_000, 3)).toBeGreaterThanOrEqual(0.99);
+    expect(inconsistentRate(4, [0.35, 0.35, 0.15, 0.15], 4_000, 4)).toBeGreaterThanOrEqual(0.99);
+  });
+
+  it('detects the odd-k reading of the skew too (k = 3, heavy group of 2 at a 7:3 ratio)', () => {
+    expect(inconsistentRate(3, [7 / 17, 7 / 17, 3 / 17], 2_000, 5)).toBeGreaterThanOrEqual(0.99);
+  });
+});
