@@ -9,6 +9,7 @@ command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || missing+=(ma
 [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
 command -v wrk >/dev/null 2>&1 || missing+=(wrk)
 command -v ab >/dev/null 2>&1 || missing+=(apache2-utils)
+command -v djpeg >/dev/null 2>&1 || missing+=(libjpeg-turbo-progs)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "installing ${missing[*]}"

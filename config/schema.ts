@@ -38,6 +38,13 @@ const awsSection = z
       .optional()
       .describe('Per-service endpoint URLs (same effect as AWS_ENDPOINT_URL_<SERVICE>)'),
     timeoutMs: positiveMs.optional().describe('Per-call timeout for AWS API calls'),
+    maxAttempts: z
+      .number()
+      .int()
+      .min(1)
+      .max(10)
+      .optional()
+      .describe('Attempts per AWS call, first try included (SDK standard retry; default 5)'),
   })
   .describe('How to reach the AWS control plane');
 
