@@ -20,7 +20,11 @@ export function checkAlbPlacement(input: AlbPlacementInput): RuleResult {
   const lbName = lb.LoadBalancerName ?? 'the load balancer';
   const lbSubnets = (lb.AvailabilityZones ?? []).map((zone) => {
     const view = views.get(zone.SubnetId ?? '');
-    return { subnet: view?.label ?? zone.SubnetId ?? '', az: zone.ZoneName ?? view?.az ?? 'unknown AZ', role: view?.role ?? 'unknown' };
+    return {
+      subnet: view?.label ?? zone.SubnetId ?? '',
+      az: zone.ZoneName ?? view?.az ?? 'unknown AZ',
+      role: view?.role ?? 'unknown',
+    };
   });
   const targets = input.targetInstances.map((instance) => {
     const view = views.get(instance.SubnetId ?? '');
@@ -43,7 +47,9 @@ export function checkAlbPlacement(input: AlbPlacementInput): RuleResult {
     problems.push(
       `the load balancer is in ${notPublic.map((s) => s.role).includes('unknown') ? 'non-public' : 'private'} subnets ${notPublic.map((s) => `${s.subnet} (${s.az})`).join(', ')}, so the internet cannot reach it`,
     );
-    fixes.push("edit the load balancer's network mapping: choose the public subnets (route 0.0.0.0/0 to the internet gateway) of both AZs");
+    fixes.push(
+      "edit the load balancer's network mapping: choose the public subnets (route 0.0.0.0/0 to the internet gateway) of both AZs",
+    );
   }
   const lbZones = new Set(lbSubnets.map((s) => s.az));
   if (lbZones.size < 2) {
@@ -52,7 +58,9 @@ export function checkAlbPlacement(input: AlbPlacementInput): RuleResult {
   }
   const publicTargets = targets.filter((t) => t.role === 'public');
   if (publicTargets.length > 0) {
-    problems.push(`targets ${publicTargets.map((t) => `${t.instance} in ${t.subnet}`).join(', ')} are in public subnets; app servers belong in the private subnets`);
+    problems.push(
+      `targets ${publicTargets.map((t) => `${t.instance} in ${t.subnet}`).join(', ')} are in public subnets; app servers belong in the private subnets`,
+    );
     fixes.push('launch the app instances (or the Auto Scaling group) in the private subnets');
   }
   if (problems.length > 0) {

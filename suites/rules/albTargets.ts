@@ -26,7 +26,8 @@ export function checkAlbTargets(input: AlbTargetsInput): RuleResult {
   });
   const zones = [...new Set(targets.map((t) => t.az))].sort();
   const healthyByZone: { [az: string]: number } = {};
-  for (const az of zones) healthyByZone[az] = targets.filter((t) => t.az === az && t.state === 'healthy').length;
+  for (const az of zones)
+    healthyByZone[az] = targets.filter((t) => t.az === az && t.state === 'healthy').length;
   const details = { targets, healthyByZone };
   if (targets.length === 0) {
     return {
@@ -39,7 +40,10 @@ export function checkAlbTargets(input: AlbTargetsInput): RuleResult {
   const unhealthy = targets.filter((t) => t.state !== 'healthy');
   if (unhealthy.length > 0) {
     const list = unhealthy
-      .map((t) => `${t.id} (${t.az}) is ${t.state}${t.reason ? `: ${t.reason}` : ''}${t.description ? ` "${t.description}"` : ''}`)
+      .map(
+        (t) =>
+          `${t.id} (${t.az}) is ${t.state}${t.reason ? `: ${t.reason}` : ''}${t.description ? ` "${t.description}"` : ''}`,
+      )
       .join('; ');
     const emptyZones = zones.filter((az) => healthyByZone[az] === 0);
     const zonePart = emptyZones.length > 0 ? `; no healthy target in ${emptyZones.join(', ')}` : '';

@@ -38,25 +38,46 @@ export function checkAsgConfig(input: AsgConfigInput): RuleResult {
     problems.push(`${name} has min ${min} / desired ${desired} / max ${max}, so it cannot scale out`);
     fixes.push('set min ≤ desired ≤ max with max above min (the lab: 2 / 2 / 4)');
   } else if (expected && (min !== expected.min || max !== expected.max)) {
-    problems.push(`${name} has min ${min} / max ${max}; the lab uses min ${expected.min} / desired ${expected.desired} / max ${expected.max}`);
+    problems.push(
+      `${name} has min ${min} / max ${max}; the lab uses min ${expected.min} / desired ${expected.desired} / max ${expected.max}`,
+    );
     fixes.push(`edit the group: min ${expected.min}, desired ${expected.desired}, max ${expected.max}`);
   }
 
-  const template = group.LaunchTemplate ?? group.MixedInstancesPolicy?.LaunchTemplate?.LaunchTemplateSpecification;
-  const templateText = template ? `${template.LaunchTemplateName ?? template.LaunchTemplateId} version ${template.Version ?? '$Default'}` : null;
+  const template =
+    group.LaunchTemplate ?? group.MixedInstancesPolicy?.LaunchTemplate?.LaunchTemplateSpecification;
+  const templateText = template
+    ? `${template.LaunchTemplateName ?? template.LaunchTemplateId} version ${template.Version ?? '$Default'}`
+    : null;
   if (!template) {
-    problems.push(group.LaunchConfigurationName ? `${name} uses launch configuration ${group.LaunchConfigurationName}, not a launch template` : `${name} has no launch template`);
+    problems.push(
+      group.LaunchConfigurationName
+        ? `${name} uses launch configuration ${group.LaunchConfigurationName}, not a launch template`
+        : `${name} has no launch template`,
+    );
     fixes.push('create the group from the launch template (with the LAMP user data) and pick its version');
   }
 
   const views = new Map(subnetViews(input.subnets, input.routeTables).map((view) => [view.id, view]));
-  const subnetIds = (group.VPCZoneIdentifier ?? '').split(',').map((id) => id.trim()).filter(Boolean);
-  const groupSubnets = subnetIds.map((id) => ({ id, label: views.get(id)?.label ?? id, az: views.get(id)?.az ?? 'unknown AZ', role: views.get(id)?.role ?? 'unknown' }));
+  const subnetIds = (group.VPCZoneIdentifier ?? '')
+    .split(',')
+    .map((id) => id.trim())
+    .filter(Boolean);
+  const groupSubnets = subnetIds.map((id) => ({
+    id,
+    label: views.get(id)?.label ?? id,
+    az: views.get(id)?.az ?? 'unknown AZ',
+    role: views.get(id)?.role ?? 'unknown',
+  }));
   const zones = [...new Set(groupSubnets.map((s) => s.az))].sort();
   const publicOnes = groupSubnets.filter((s) => s.role === 'public');
   if (zones.length < 2) {
-    problems.push(`${name} launches only into ${groupSubnets.map((s) => `${s.label} (${s.az})`).join(', ') || 'no subnet'}; an AZ outage would take every instance down`);
-    fixes.push('add the private subnet of the other AZ to the group (private-subnet-a1 and private-subnet-c1)');
+    problems.push(
+      `${name} launches only into ${groupSubnets.map((s) => `${s.label} (${s.az})`).join(', ') || 'no subnet'}; an AZ outage would take every instance down`,
+    );
+    fixes.push(
+      'add the private subnet of the other AZ to the group (private-subnet-a1 and private-subnet-c1)',
+    );
   }
   if (publicOnes.length > 0) {
     problems.push(`${name} launches into public subnet(s) ${publicOnes.map((s) => s.label).join(', ')}`);
@@ -66,22 +87,31 @@ export function checkAsgConfig(input: AsgConfigInput): RuleResult {
   const targetGroups = group.TargetGroupARNs ?? [];
   if (targetGroups.length === 0) {
     problems.push(`${name} is not attached to a load balancer target group, so new instances get no traffic`);
-    fixes.push('attach the group to the ALB target group (Load balancing: attach to an existing load balancer)');
+    fixes.push(
+      'attach the group to the ALB target group (Load balancing: attach to an existing load balancer)',
+    );
   }
   if (group.HealthCheckType !== 'ELB') {
-    problems.push(`${name} uses ${group.HealthCheckType ?? 'EC2'} health checks, so an instance the ALB finds unhealthy is not replaced`);
+    problems.push(
+      `${name} uses ${group.HealthCheckType ?? 'EC2'} health checks, so an instance the ALB finds unhealthy is not replaced`,
+    );
     fixes.push('turn on Elastic Load Balancing health checks for the group');
   }
 
   const cpuPolicy = input.policies.find(
     (policy) =>
       policy.PolicyType === 'TargetTrackingScaling' &&
-      policy.TargetTrackingConfiguration?.PredefinedMetricSpecification?.PredefinedMetricType === 'ASGAverageCPUUtilization',
+      policy.TargetTrackingConfiguration?.PredefinedMetricSpecification?.PredefinedMetricType ===
+        'ASGAverageCPUUtilization',
   );
   if (!cpuPolicy) {
     const others = input.policies.map((p) => `${p.PolicyName} (${p.PolicyType})`).join(', ');
-    problems.push(`${name} has no target tracking policy on average CPU utilization${others ? `; it has ${others}` : ''}`);
-    fixes.push('add a dynamic scaling policy: Target tracking, metric "Average CPU utilization", target value as in the lab');
+    problems.push(
+      `${name} has no target tracking policy on average CPU utilization${others ? `; it has ${others}` : ''}`,
+    );
+    fixes.push(
+      'add a dynamic scaling policy: Target tracking, metric "Average CPU utilization", target value as in the lab',
+    );
   }
   const cpuTarget = cpuPolicy?.TargetTrackingConfiguration?.TargetValue ?? null;
 

@@ -15,8 +15,17 @@ type OriginKind = 'website' | 'rest';
 function originKind(domain: string, bucket: string, region: string): OriginKind | null {
   const host = domain.toLowerCase().replace(/\.$/, '');
   const b = bucket.toLowerCase();
-  if (host === `${b}.s3-website-${region}.amazonaws.com` || host === `${b}.s3-website.${region}.amazonaws.com`) return 'website';
-  if (host === `${b}.s3.amazonaws.com` || host === `${b}.s3.${region}.amazonaws.com` || host === `${b}.s3-${region}.amazonaws.com`) return 'rest';
+  if (
+    host === `${b}.s3-website-${region}.amazonaws.com` ||
+    host === `${b}.s3-website.${region}.amazonaws.com`
+  )
+    return 'website';
+  if (
+    host === `${b}.s3.amazonaws.com` ||
+    host === `${b}.s3.${region}.amazonaws.com` ||
+    host === `${b}.s3-${region}.amazonaws.com`
+  )
+    return 'rest';
   return null;
 }
 
@@ -37,19 +46,27 @@ export function checkCfOrigin(input: CfOriginInput): RuleResult {
   const fixes: string[] = [];
   const websiteHost = `${input.bucket}.s3-website.${input.region}.amazonaws.com`;
   if (!labOrigin) {
-    problems.push(`${id} does not use bucket ${input.bucket} as origin (origins: ${origins.map((o) => o.domain).join(', ') || 'none'})`);
+    problems.push(
+      `${id} does not use bucket ${input.bucket} as origin (origins: ${origins.map((o) => o.domain).join(', ') || 'none'})`,
+    );
     fixes.push(`set the origin domain to the bucket's website endpoint ${websiteHost}`);
   } else {
     if (labOrigin.kind === 'rest') {
-      notes.push(`the origin is the bucket's REST endpoint ${labOrigin.domain}, not the website endpoint: index and error documents of static website hosting do not apply`);
+      notes.push(
+        `the origin is the bucket's REST endpoint ${labOrigin.domain}, not the website endpoint: index and error documents of static website hosting do not apply`,
+      );
     }
     if (defaultTarget !== labOrigin.id) {
-      problems.push(`the default behaviour of ${id} sends requests to origin "${defaultTarget}", not to the bucket's origin "${labOrigin.id}"`);
+      problems.push(
+        `the default behaviour of ${id} sends requests to origin "${defaultTarget}", not to the bucket's origin "${labOrigin.id}"`,
+      );
       fixes.push(`point the default behaviour at origin "${labOrigin.id}"`);
     }
   }
   if (!rootObject) {
-    problems.push(`${id} has no default root object, so its bare URL answers with an error instead of the page`);
+    problems.push(
+      `${id} has no default root object, so its bare URL answers with an error instead of the page`,
+    );
     fixes.push('set "Default root object" to the lab page (e.g. mycar.html)');
   }
   if (config?.Enabled !== true) {

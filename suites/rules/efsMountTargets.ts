@@ -20,7 +20,9 @@ export interface EfsMountTargetsInput {
 const NFS = 2049;
 
 export function checkEfsMountTargets(input: EfsMountTargetsInput): RuleResult {
-  const appZones = [...new Set(input.appInstances.map((i) => i.Placement?.AvailabilityZone ?? 'unknown AZ'))].sort();
+  const appZones = [
+    ...new Set(input.appInstances.map((i) => i.Placement?.AvailabilityZone ?? 'unknown AZ')),
+  ].sort();
   const available = input.mountTargets.filter((mt) => mt.LifeCycleState === 'available');
   const targetZones = new Set(available.map((mt) => mt.AvailabilityZoneName ?? ''));
   const problems: string[] = [];
@@ -37,14 +39,19 @@ export function checkEfsMountTargets(input: EfsMountTargetsInput): RuleResult {
   }
 
   const groupsById = new Map((input.securityGroups ?? []).map((g) => [g.GroupId ?? '', g]));
-  const appGroupIds = new Set(input.appInstances.flatMap((i) => (i.SecurityGroups ?? []).map((g) => g.GroupId ?? '')));
+  const appGroupIds = new Set(
+    input.appInstances.flatMap((i) => (i.SecurityGroups ?? []).map((g) => g.GroupId ?? '')),
+  );
   const appIps = input.appInstances.map((i) => i.PrivateIpAddress).filter((ip): ip is string => Boolean(ip));
   const nfsChecked: { [mountTarget: string]: string } = {};
   if (input.mountTargetGroupIds && input.securityGroups) {
     for (const mt of available) {
       const ids = input.mountTargetGroupIds[mt.MountTargetId ?? ''];
       if (!ids) continue;
-      const sources = sourcesForPort(ids.map((id) => groupsById.get(id)).filter((g): g is SecurityGroup => g !== undefined), NFS);
+      const sources = sourcesForPort(
+        ids.map((id) => groupsById.get(id)).filter((g): g is SecurityGroup => g !== undefined),
+        NFS,
+      );
       const reachable = sources.some((source) =>
         source.kind === 'group'
           ? appGroupIds.has(source.value)
@@ -52,10 +59,16 @@ export function checkEfsMountTargets(input: EfsMountTargetsInput): RuleResult {
             ? appIps.every((ip) => cidrContainsIp(source.value, ip))
             : (input.vpcCidrs ?? []).some((vpc) => cidrWithin(vpc, source.value)),
       );
-      nfsChecked[mt.MountTargetId ?? ''] = reachable ? 'NFS allowed from the app' : 'NFS not allowed from the app';
+      nfsChecked[mt.MountTargetId ?? ''] = reachable
+        ? 'NFS allowed from the app'
+        : 'NFS not allowed from the app';
       if (!reachable) {
-        problems.push(`the security group(s) ${ids.join(', ')} of mount target ${mt.MountTargetId} (${mt.AvailabilityZoneName}) do not let NFS (2049) in from the app instances`);
-        fixes.push('add an inbound rule NFS 2049 from the app security group (or the VPC CIDR) to the EFS security group');
+        problems.push(
+          `the security group(s) ${ids.join(', ')} of mount target ${mt.MountTargetId} (${mt.AvailabilityZoneName}) do not let NFS (2049) in from the app instances`,
+        );
+        fixes.push(
+          'add an inbound rule NFS 2049 from the app security group (or the VPC CIDR) to the EFS security group',
+        );
       }
     }
   }
@@ -71,11 +84,16 @@ export function checkEfsMountTargets(input: EfsMountTargetsInput): RuleResult {
     })),
     nfs: nfsChecked,
   };
-  if (appZones.length === 0) return { ok: false, reason: 'no app instances to compare the mount targets with', details };
+  if (appZones.length === 0)
+    return { ok: false, reason: 'no app instances to compare the mount targets with', details };
   if (problems.length > 0) {
     const fix = joinFixes(fixes);
     return { ok: false, reason: summarize(problems), ...(fix ? { fix } : {}), details };
   }
   const nfsPart = Object.keys(nfsChecked).length > 0 ? '; each lets NFS in from the app' : '';
-  return { ok: true, reason: `${input.fileSystemId} has an available mount target in ${appZones.join(', ')}${nfsPart}`, details };
+  return {
+    ok: true,
+    reason: `${input.fileSystemId} has an available mount target in ${appZones.join(', ')}${nfsPart}`,
+    details,
+  };
 }

@@ -22,7 +22,12 @@ export function checkNetRoutes(input: NetRoutesInput): RuleResult {
   const natById = new Map(input.natGateways.map((nat) => [nat.NatGatewayId ?? '', nat]));
   const attachedIgws = new Set(
     input.internetGateways
-      .filter((igw) => igw.Attachments?.some((a) => a.VpcId === input.vpcId && (a.State === 'available' || a.State === 'attached')))
+      // AWS reports an attached internet gateway as `available`, although the SDK's enum says `attached`.
+      .filter((igw) =>
+        igw.Attachments?.some(
+          (a) => a.VpcId === input.vpcId && ['available', 'attached'].includes(String(a.State)),
+        ),
+      )
       .map((igw) => igw.InternetGatewayId ?? ''),
   );
   const appSubnets = new Set(input.appSubnetIds ?? []);
@@ -40,10 +45,16 @@ export function checkNetRoutes(input: NetRoutesInput): RuleResult {
       verdict = text;
     };
     if (view.defaultRouteState === 'blackhole') {
-      problem(`${where} routes 0.0.0.0/0 to ${view.defaultTarget}, which no longer exists (blackhole)`, `edit route table ${view.routeTableId}: point 0.0.0.0/0 at a working gateway`);
+      problem(
+        `${where} routes 0.0.0.0/0 to ${view.defaultTarget}, which no longer exists (blackhole)`,
+        `edit route table ${view.routeTableId}: point 0.0.0.0/0 at a working gateway`,
+      );
     } else if (view.role === 'public') {
       if (!attachedIgws.has(view.defaultTarget ?? '')) {
-        problem(`${where} routes 0.0.0.0/0 to ${view.defaultTarget}, an internet gateway not attached to ${input.vpcId}`, `attach the internet gateway to ${input.vpcId}`);
+        problem(
+          `${where} routes 0.0.0.0/0 to ${view.defaultTarget}, an internet gateway not attached to ${input.vpcId}`,
+          `attach the internet gateway to ${input.vpcId}`,
+        );
       }
     } else if (view.role === 'isolated') {
       if (appSubnets.has(view.id)) {
@@ -55,15 +66,24 @@ export function checkNetRoutes(input: NetRoutesInput): RuleResult {
         notes.push(`${where} has no 0.0.0.0/0 route (fine for DB subnets)`);
       }
     } else if (!view.defaultTarget?.startsWith('nat-')) {
-      problem(`${where} routes 0.0.0.0/0 to ${view.defaultTarget}, not to a NAT gateway`, `route 0.0.0.0/0 of ${view.routeTableId} to the NAT gateway in ${view.az}`);
+      problem(
+        `${where} routes 0.0.0.0/0 to ${view.defaultTarget}, not to a NAT gateway`,
+        `route 0.0.0.0/0 of ${view.routeTableId} to the NAT gateway in ${view.az}`,
+      );
     } else {
       const nat = natById.get(view.defaultTarget);
       const natSubnet = viewById.get(nat?.SubnetId ?? '');
       const natLabel = nat ? labelled(nat.NatGatewayId, nat.Tags) : view.defaultTarget;
       if (!nat || nat.State === 'deleted' || nat.State === 'deleting') {
-        problem(`${where} routes 0.0.0.0/0 to NAT gateway ${view.defaultTarget}, which does not exist`, `create a NAT gateway in a public subnet of ${view.az} and route 0.0.0.0/0 to it`);
+        problem(
+          `${where} routes 0.0.0.0/0 to NAT gateway ${view.defaultTarget}, which does not exist`,
+          `create a NAT gateway in a public subnet of ${view.az} and route 0.0.0.0/0 to it`,
+        );
       } else if (nat.State !== 'available') {
-        problem(`${where} routes 0.0.0.0/0 to NAT gateway ${natLabel}, which is ${nat.State}`, `wait for NAT gateway ${natLabel} to become available, or replace it`);
+        problem(
+          `${where} routes 0.0.0.0/0 to NAT gateway ${natLabel}, which is ${nat.State}`,
+          `wait for NAT gateway ${natLabel} to become available, or replace it`,
+        );
       } else if (natSubnet && natSubnet.az !== view.az) {
         problem(
           `${where} routes 0.0.0.0/0 to a NAT gateway in ${natSubnet.az} (${natLabel})`,
@@ -78,11 +98,18 @@ export function checkNetRoutes(input: NetRoutesInput): RuleResult {
         notes.push(`NAT gateway ${natLabel} is in subnet ${nat.SubnetId}, which is not in ${input.vpcId}`);
       }
     }
-    perSubnet.push({ subnet: view.label, az: view.az, role: view.role, defaultTarget: view.defaultTarget ?? 'none', verdict });
+    perSubnet.push({
+      subnet: view.label,
+      az: view.az,
+      role: view.role,
+      defaultTarget: view.defaultTarget ?? 'none',
+      verdict,
+    });
   }
 
   const details = { vpcId: input.vpcId, subnets: perSubnet, internetGateways: [...attachedIgws], notes };
-  if (problems.length > 0) return { ok: false, reason: summarize(problems), ...withFix(joinFixes(fixes)), notes, details };
+  if (problems.length > 0)
+    return { ok: false, reason: summarize(problems), ...withFix(joinFixes(fixes)), notes, details };
   const privateCount = views.filter((view) => view.role === 'private').length;
   const publicCount = views.filter((view) => view.role === 'public').length;
   return {

@@ -8,7 +8,8 @@ export function checkNoPublicIp(instances: readonly Instance[]): RuleResult {
   const rows = instances.map((instance) => {
     const publicIps = new Set<string>();
     if (instance.PublicIpAddress) publicIps.add(instance.PublicIpAddress);
-    for (const eni of instance.NetworkInterfaces ?? []) if (eni.Association?.PublicIp) publicIps.add(eni.Association.PublicIp);
+    for (const eni of instance.NetworkInterfaces ?? [])
+      if (eni.Association?.PublicIp) publicIps.add(eni.Association.PublicIp);
     return {
       instance: labelled(instance.InstanceId, instance.Tags),
       az: instance.Placement?.AvailabilityZone ?? 'unknown AZ',
@@ -21,7 +22,9 @@ export function checkNoPublicIp(instances: readonly Instance[]): RuleResult {
   if (rows.length === 0) return { ok: false, reason: 'no app instances to check', details };
   const exposed = rows.filter((row) => row.publicIps.length > 0);
   if (exposed.length > 0) {
-    const list = exposed.map((row) => `${row.instance} in ${row.az} has public IP ${row.publicIps.join(', ')}`).join('; ');
+    const list = exposed
+      .map((row) => `${row.instance} in ${row.az} has public IP ${row.publicIps.join(', ')}`)
+      .join('; ');
     return {
       ok: false,
       reason: `${exposed.length} of ${rows.length} app instances can be reached from the internet: ${list}`,

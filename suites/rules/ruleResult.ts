@@ -19,7 +19,9 @@ export interface RuleResult {
 export function summarize(problems: readonly string[]): string {
   const [first, ...rest] = problems;
   if (!first) return '';
-  return rest.length === 0 ? first : `${first} (and ${rest.length} more problem${rest.length > 1 ? 's' : ''})`;
+  return rest.length === 0
+    ? first
+    : `${first} (and ${rest.length} more problem${rest.length > 1 ? 's' : ''})`;
 }
 
 export function joinFixes(fixes: readonly string[]): string | undefined {

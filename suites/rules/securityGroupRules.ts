@@ -29,17 +29,26 @@ export function sourcesForPort(groups: readonly SecurityGroup[], port: number): 
       const all = permission.IpProtocol === '-1' || permission.IpProtocol === 'all';
       const fromPort = all ? 0 : (permission.FromPort ?? 0);
       const toPort = all ? 65535 : (permission.ToPort ?? 65535);
-      for (const range of permission.IpRanges ?? []) if (range.CidrIp) sources.push({ kind: 'cidr', value: range.CidrIp, fromPort, toPort });
-      for (const range of permission.Ipv6Ranges ?? []) if (range.CidrIpv6) sources.push({ kind: 'cidr', value: range.CidrIpv6, fromPort, toPort });
-      for (const pair of permission.UserIdGroupPairs ?? []) if (pair.GroupId) sources.push({ kind: 'group', value: pair.GroupId, fromPort, toPort });
+      for (const range of permission.IpRanges ?? [])
+        if (range.CidrIp) sources.push({ kind: 'cidr', value: range.CidrIp, fromPort, toPort });
+      for (const range of permission.Ipv6Ranges ?? [])
+        if (range.CidrIpv6) sources.push({ kind: 'cidr', value: range.CidrIpv6, fromPort, toPort });
+      for (const pair of permission.UserIdGroupPairs ?? [])
+        if (pair.GroupId) sources.push({ kind: 'group', value: pair.GroupId, fromPort, toPort });
     }
   }
   return sources;
 }
 
-export const isWorld = (source: InboundSource): boolean => source.kind === 'cidr' && WORLD_CIDRS.has(source.value);
+export const isWorld = (source: InboundSource): boolean =>
+  source.kind === 'cidr' && WORLD_CIDRS.has(source.value);
 
 export function describeSource(source: InboundSource): string {
-  const ports = source.fromPort === source.toPort ? `port ${source.fromPort}` : source.fromPort === 0 && source.toPort === 65535 ? 'all ports' : `ports ${source.fromPort}-${source.toPort}`;
+  const ports =
+    source.fromPort === source.toPort
+      ? `port ${source.fromPort}`
+      : source.fromPort === 0 && source.toPort === 65535
+        ? 'all ports'
+        : `ports ${source.fromPort}-${source.toPort}`;
   return `${source.value} (${ports})`;
 }

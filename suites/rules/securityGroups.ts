@@ -24,13 +24,22 @@ const SSH = 22;
 
 export function checkSecurityGroups(input: SecurityGroupsInput): RuleResult {
   const byId = new Map(input.securityGroups.map((group) => [group.GroupId ?? '', group]));
-  const groupsOf = (ids: readonly string[]) => ids.map((id) => byId.get(id)).filter((g): g is SecurityGroup => g !== undefined);
-  const names = (ids: readonly string[]) => ids.map((id) => labelled(id, byId.get(id)?.Tags) + (byId.get(id)?.GroupName ? ` "${byId.get(id)?.GroupName}"` : '')).join(', ');
+  const groupsOf = (ids: readonly string[]) =>
+    ids.map((id) => byId.get(id)).filter((g): g is SecurityGroup => g !== undefined);
+  const names = (ids: readonly string[]) =>
+    ids
+      .map(
+        (id) =>
+          labelled(id, byId.get(id)?.Tags) + (byId.get(id)?.GroupName ? ` "${byId.get(id)?.GroupName}"` : ''),
+      )
+      .join(', ');
   const problems: string[] = [];
   const fixes: string[] = [];
   const notes: string[] = [];
 
-  const missing = [...input.albGroupIds, ...input.appGroupIds, ...input.dbGroupIds].filter((id) => !byId.has(id));
+  const missing = [...input.albGroupIds, ...input.appGroupIds, ...input.dbGroupIds].filter(
+    (id) => !byId.has(id),
+  );
   if (missing.length > 0) notes.push(`security groups not found: ${missing.join(', ')}`);
 
   // App: HTTP from the ALB's group, never from the whole internet.
@@ -39,11 +48,17 @@ export function checkSecurityGroups(input: SecurityGroupsInput): RuleResult {
   const albGroups = new Set(input.albGroupIds);
   const worldHttp = appHttp.filter(isWorld);
   if (worldHttp.length > 0) {
-    problems.push(`the app security group ${names(input.appGroupIds)} takes HTTP from ${worldHttp.map(describeSource).join(', ')}, not only from the load balancer`);
-    fixes.push(`in the app security group, replace the 0.0.0.0/0 HTTP rule with one whose source is the ALB security group ${names(input.albGroupIds)}`);
+    problems.push(
+      `the app security group ${names(input.appGroupIds)} takes HTTP from ${worldHttp.map(describeSource).join(', ')}, not only from the load balancer`,
+    );
+    fixes.push(
+      `in the app security group, replace the 0.0.0.0/0 HTTP rule with one whose source is the ALB security group ${names(input.albGroupIds)}`,
+    );
   }
   if (!appHttp.some((source) => source.kind === 'group' && albGroups.has(source.value))) {
-    problems.push(`the app security group ${names(input.appGroupIds)} has no HTTP (80) rule from the ALB security group ${names(input.albGroupIds)}`);
+    problems.push(
+      `the app security group ${names(input.appGroupIds)} has no HTTP (80) rule from the ALB security group ${names(input.albGroupIds)}`,
+    );
     fixes.push(`add an inbound rule HTTP 80 to the app security group with the ALB security group as source`);
   }
 
@@ -53,15 +68,25 @@ export function checkSecurityGroups(input: SecurityGroupsInput): RuleResult {
     const dbMysql = sourcesForPort(dbGroups, MYSQL);
     const allowedGroups = new Set([...input.appGroupIds, ...input.dbGroupIds]);
     const tooWide = dbMysql.filter((source) =>
-      source.kind === 'group' ? !allowedGroups.has(source.value) : !input.vpcCidrs.some((vpc) => cidrWithin(source.value, vpc)),
+      source.kind === 'group'
+        ? !allowedGroups.has(source.value)
+        : !input.vpcCidrs.some((vpc) => cidrWithin(source.value, vpc)),
     );
     if (tooWide.length > 0) {
-      problems.push(`the DB security group ${names(input.dbGroupIds)} lets MySQL (3306) in from ${tooWide.map(describeSource).join(', ')}`);
-      fixes.push(`limit the DB security group's 3306 rule to the VPC CIDR ${input.vpcCidrs.join(', ')} or the app security group`);
+      problems.push(
+        `the DB security group ${names(input.dbGroupIds)} lets MySQL (3306) in from ${tooWide.map(describeSource).join(', ')}`,
+      );
+      fixes.push(
+        `limit the DB security group's 3306 rule to the VPC CIDR ${input.vpcCidrs.join(', ')} or the app security group`,
+      );
     }
     if (dbMysql.length === 0) {
-      problems.push(`the DB security group ${names(input.dbGroupIds)} allows no MySQL (3306) traffic, so the app cannot reach the database`);
-      fixes.push(`add an inbound rule MySQL/Aurora 3306 from the VPC CIDR ${input.vpcCidrs[0] ?? ''} or the app security group`);
+      problems.push(
+        `the DB security group ${names(input.dbGroupIds)} allows no MySQL (3306) traffic, so the app cannot reach the database`,
+      );
+      fixes.push(
+        `add an inbound rule MySQL/Aurora 3306 from the VPC CIDR ${input.vpcCidrs[0] ?? ''} or the app security group`,
+      );
     }
   }
 
@@ -72,22 +97,37 @@ export function checkSecurityGroups(input: SecurityGroupsInput): RuleResult {
   ] as const) {
     const open = sourcesForPort(groupsOf(ids), SSH).filter(isWorld);
     if (open.length > 0) {
-      problems.push(`the ${role} security group ${names(ids)} opens SSH (22) to ${open.map(describeSource).join(', ')}`);
-      fixes.push(`remove SSH from anywhere on the ${role} security group; allow 22 only from the bastion's security group`);
+      problems.push(
+        `the ${role} security group ${names(ids)} opens SSH (22) to ${open.map(describeSource).join(', ')}`,
+      );
+      fixes.push(
+        `remove SSH from anywhere on the ${role} security group; allow 22 only from the bastion's security group`,
+      );
     }
   }
   const bastionIds = input.bastionGroupIds ?? [];
   const bastionOpen = sourcesForPort(groupsOf(bastionIds), SSH).filter(isWorld);
   if (bastionOpen.length > 0) {
-    notes.push(`the bastion security group ${names(bastionIds)} opens SSH (22) to ${bastionOpen.map(describeSource).join(', ')}; limit it to your own IP`);
+    notes.push(
+      `the bastion security group ${names(bastionIds)} opens SSH (22) to ${bastionOpen.map(describeSource).join(', ')}; limit it to your own IP`,
+    );
   }
 
-  const rulesOf = (ids: readonly string[], port: number) => sourcesForPort(groupsOf(ids), port).map(describeSource);
+  const rulesOf = (ids: readonly string[], port: number) =>
+    sourcesForPort(groupsOf(ids), port).map(describeSource);
   const details = {
     vpcCidrs: [...input.vpcCidrs],
     alb: { groups: [...input.albGroupIds] },
-    app: { groups: [...input.appGroupIds], http: rulesOf(input.appGroupIds, HTTP), ssh: rulesOf(input.appGroupIds, SSH) },
-    db: { groups: [...input.dbGroupIds], mysql: rulesOf(input.dbGroupIds, MYSQL), ssh: rulesOf(input.dbGroupIds, SSH) },
+    app: {
+      groups: [...input.appGroupIds],
+      http: rulesOf(input.appGroupIds, HTTP),
+      ssh: rulesOf(input.appGroupIds, SSH),
+    },
+    db: {
+      groups: [...input.dbGroupIds],
+      mysql: rulesOf(input.dbGroupIds, MYSQL),
+      ssh: rulesOf(input.dbGroupIds, SSH),
+    },
     bastion: { groups: [...bastionIds], ssh: rulesOf(bastionIds, SSH) },
     notes,
   };
@@ -96,5 +136,10 @@ export function checkSecurityGroups(input: SecurityGroupsInput): RuleResult {
     return { ok: false, reason: summarize(problems), ...(fix ? { fix } : {}), notes, details };
   }
   const dbPart = input.dbGroupIds.length > 0 ? '; the DB takes 3306 only from the VPC or the app' : '';
-  return { ok: true, reason: `the app takes HTTP only from the load balancer${dbPart}; no app or DB group opens SSH to the world`, notes, details };
+  return {
+    ok: true,
+    reason: `the app takes HTTP only from the load balancer${dbPart}; no app or DB group opens SSH to the world`,
+    notes,
+    details,
+  };
 }

@@ -31,7 +31,12 @@ export function checkVpcLayout(input: VpcLayoutInput): RuleResult {
   const problems: string[] = [];
   const fixes: string[] = [];
   if (views.length === 0) {
-    return { ok: false, reason: `the VPC ${input.vpcId} has no subnets`, fix: 'create public and private subnets in two AZs (a and c)', details };
+    return {
+      ok: false,
+      reason: `the VPC ${input.vpcId} has no subnets`,
+      fix: 'create public and private subnets in two AZs (a and c)',
+      details,
+    };
   }
   if (publicZones.length < 2) {
     problems.push(
@@ -39,14 +44,27 @@ export function checkVpcLayout(input: VpcLayoutInput): RuleResult {
         ? 'no subnet is public (none has a route table that sends 0.0.0.0/0 to an internet gateway)'
         : `public subnets only in ${publicZones.join(', ')}`,
     );
-    fixes.push('make a public subnet in each of two AZs: associate it with the route table that sends 0.0.0.0/0 to the internet gateway');
+    fixes.push(
+      'make a public subnet in each of two AZs: associate it with the route table that sends 0.0.0.0/0 to the internet gateway',
+    );
   }
   if (privateZones.length < 2) {
-    problems.push(privateZones.length === 0 ? 'no subnet is private' : `private subnets only in ${privateZones.join(', ')}`);
-    fixes.push('make a private subnet in each of two AZs, with its own route table (0.0.0.0/0 to the NAT gateway of that AZ)');
+    problems.push(
+      privateZones.length === 0
+        ? 'no subnet is private'
+        : `private subnets only in ${privateZones.join(', ')}`,
+    );
+    fixes.push(
+      'make a private subnet in each of two AZs, with its own route table (0.0.0.0/0 to the NAT gateway of that AZ)',
+    );
   }
   if (problems.length > 0) {
-    return { ok: false, reason: `${problems.join('; ')}: the lab needs public and private subnets in 2 AZs`, fix: fixes.join('; '), details };
+    return {
+      ok: false,
+      reason: `${problems.join('; ')}: the lab needs public and private subnets in 2 AZs`,
+      fix: fixes.join('; '),
+      details,
+    };
   }
   return {
     ok: true,

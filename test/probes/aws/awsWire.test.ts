@@ -1,0 +1,333 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { paginateDescribeSubnets } from '@aws-sdk/client-ec2';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Stack } from '../../../config/schema.ts';
+import { AwsProbeError, awsPaged } from '../../../probes/aws/awsCall.ts';
+import { awsClientConfig, createAwsClients } from '../../../probes/aws/awsClients.ts';
+import { describeSubnets } from '../../../probes/aws/ec2.ts';
+import { describeDbInstance } from '../../../probes/aws/rds.ts';
+import { getBucketPolicy, getPublicAccessBlock } from '../../../probes/aws/s3.ts';
+
+// The real SDK clients against a local HTTP server that answers in each service's wire protocol.
+
+interface SeenRequest {
+  method: string;
+  url: string;
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+
+type Reply = (request: SeenRequest, response: ServerResponse) => void;
+
+let server: Server;
+let baseUrl: string;
+let reply: Reply;
+const seen: SeenRequest[] = [];
+const sockets = new Set<Socket>();
+let tempDir: string;
+const savedEnv = { ...process.env };
+
+const credentials = { accessKeyId: 'AKIDTESTWIRE', secretAccessKey: 'secret' };
+
+function stackWith(aws: Stack['aws'], region = 'ap-northeast-2'): Stack {
+  return { name: 'wire-test', region, aws };
+}
+
+const rdsError =
+  (status: number, code: string, message: string): Reply =>
+  (_request, response) => {
+    response.writeHead(status, { 'content-type': 'text/xml' });
+    response.end(
+      `<ErrorResponse xmlns="http://rds.amazonaws.com/doc/2014-10-31/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>5f1e9d3c-0000-4000-8000-000000000001</RequestId></ErrorResponse>`,
+    );
+  };
+
+beforeAll(async () => {
+  tempDir = mkdtempSync(join(tmpdir(), 'labdrill-aws-'));
+  server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const entry = {
+        method: request.method ?? '',
+        url: request.url ?? '',
+        headers: request.headers,
+        body: Buffer.concat(chunks).toString(),
+      };
+      seen.push(entry);
+      reply(entry, response);
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  for (const socket of sockets) socket.destroy();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  rmSync(tempDir, { recursive: true, force: true });
+});
+
+beforeEach(() => {
+  seen.length = 0;
+  for (const key of Object.keys(process.env)) if (key.startsWith('AWS_')) delete process.env[key];
+});
+
+afterEach(() => {
+  for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
+  Object.assign(process.env, savedEnv);
+});
+
+describe('client configuration from the stack file', () => {
+  it('sets region, profile, endpoint, timeout and one retry policy', () => {
+    const stack = stackWith({
+      profile: 'lab',
+      timeoutMs: 2_500,
+      endpoints: { rds: 'http://127.0.0.1:4566', elbv2: 'http://127.0.0.1:4567' },
+    });
+    expect(awsClientConfig(stack, 'rds')).toEqual({
+      region: 'ap-northeast-2',
+      profile: 'lab',
+      endpoint: 'http://127.0.0.1:4566',
+      maxAttempts: 5,
+      retryMode: 'standard',
+      requestHandler: { requestTimeout: 2_500, connectionTimeout: 2_500, throwOnRequestTimeout: true },
+    });
+    expect(awsClientConfig(stack, 'elasticloadbalancing').endpoint).toBe('http://127.0.0.1:4567');
+    expect(awsClientConfig(stack, 'ec2').endpoint).toBeUndefined();
+    expect(awsClientConfig(stack, 'ec2').requestHandler.requestTimeout).toBe(2_500);
+    expect(awsClientConfig(stackWith(undefined), 'ec2').requestHandler.requestTimeout).toBe(10_000);
+    expect(awsClientConfig(stackWith({ endpoints: { s3: 'http://127.0.0.1:1' } }), 's3').forcePathStyle).toBe(
+      true,
+    );
+    expect(awsClientConfig(stackWith(undefined), 's3').forcePathStyle).toBeUndefined();
+  });
+
+  it('rejects an endpoint key that names no service', () => {
+    expect(() => awsClientConfig(stackWith({ endpoints: { ecc2: 'http://127.0.0.1:1' } }), 'ec2')).toThrow(
+      /aws\.endpoints\.ecc2: unknown service/,
+    );
+  });
+
+  it('signs with the profile from the shared credentials file', async () => {
+    const file = join(tempDir, 'credentials');
+    writeFileSync(
+      file,
+      '[lab]\naws_access_key_id = AKIDFROMPROFILE\naws_secret_access_key = profilesecret\n',
+    );
+    process.env.AWS_SHARED_CREDENTIALS_FILE = file;
+    process.env.AWS_CONFIG_FILE = join(tempDir, 'no-config');
+    reply = rdsError(404, 'DBInstanceNotFound', 'DBInstance lab-vpc-rds not found.');
+    const clients = createAwsClients(stackWith({ profile: 'lab', endpoints: { rds: baseUrl } }));
+    try {
+      await expect(describeDbInstance(clients.rds, 'lab-vpc-rds')).rejects.toThrow(AwsProbeError);
+    } finally {
+      clients.destroy();
+    }
+    expect(seen[0]?.headers.authorization).toContain('Credential=AKIDFROMPROFILE/');
+    expect(seen[0]?.headers.authorization).toContain('/ap-northeast-2/rds/aws4_request');
+  });
+
+  it("leaves the endpoint to the SDK's AWS_ENDPOINT_URL_<SERVICE> when the stack sets none", async () => {
+    process.env.AWS_ENDPOINT_URL_RDS = baseUrl;
+    reply = rdsError(
+      403,
+      'AccessDenied',
+      'User: arn:aws:iam::123456789012:user/kim is not authorized to perform: rds:DescribeDBInstances',
+    );
+    const clients = createAwsClients(stackWith({}), { credentials });
+    try {
+      const error = await describeDbInstance(clients.rds, 'lab-vpc-rds').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AwsProbeError);
+      expect((error as AwsProbeError).kind).toBe('access-denied');
+      expect((error as AwsProbeError).message).toBe(
+        'missing IAM permission rds:DescribeDBInstances (AccessDenied)',
+      );
+    } finally {
+      clients.destroy();
+    }
+    expect(seen).toHaveLength(1);
+    expect(seen[0]?.body).toContain('Action=DescribeDBInstances');
+  });
+});
+
+describe('calls over the wire', () => {
+  it('reads a DB instance and reports a missing one by name', async () => {
+    const clients = createAwsClients(stackWith({ endpoints: { rds: baseUrl } }), { credentials });
+    try {
+      reply = (_request, response) => {
+        response.writeHead(200, { 'content-type': 'text/xml' });
+        response.end(
+          '<DescribeDBInstancesResponse xmlns="http://rds.amazonaws.com/doc/2014-10-31/"><DescribeDBInstancesResult><DBInstances><DBInstance>' +
+            '<DBInstanceIdentifier>lab-vpc-rds</DBInstanceIdentifier><MultiAZ>true</MultiAZ><AvailabilityZone>ap-northeast-2a</AvailabilityZone>' +
+            '<SecondaryAvailabilityZone>ap-northeast-2c</SecondaryAvailabilityZone><DBInstanceStatus>available</DBInstanceStatus>' +
+            '</DBInstance></DBInstances></DescribeDBInstancesResult><ResponseMetadata><RequestId>r1</RequestId></ResponseMetadata></DescribeDBInstancesResponse>',
+        );
+      };
+      const instance = await describeDbInstance(clients.rds, 'lab-vpc-rds');
+      expect(instance).toMatchObject({
+        DBInstanceIdentifier: 'lab-vpc-rds',
+        MultiAZ: true,
+        SecondaryAvailabilityZone: 'ap-northeast-2c',
+      });
+      reply = rdsError(404, 'DBInstanceNotFound', 'DBInstance lab-vpc-rds not found.');
+      const error = (await describeDbInstance(clients.rds, 'lab-vpc-rds').catch(
+        (e: unknown) => e,
+      )) as AwsProbeError;
+      expect(error.kind).toBe('not-found');
+      expect(error.message).toMatch(/^RDS DB instance 'lab-vpc-rds' not found/);
+      expect(error.action).toBe('rds:DescribeDBInstances');
+    } finally {
+      clients.destroy();
+    }
+  });
+
+  it('retries throttling inside the SDK, maxAttempts times and no more', async () => {
+    const clients = createAwsClients(stackWith({ maxAttempts: 2, endpoints: { rds: baseUrl } }), {
+      credentials,
+    });
+    reply = rdsError(400, 'Throttling', 'Rate exceeded');
+    try {
+      const error = (await describeDbInstance(clients.rds, 'lab-vpc-rds').catch(
+        (e: unknown) => e,
+      )) as AwsProbeError;
+      expect(error.kind).toBe('throttled');
+    } finally {
+      clients.destroy();
+    }
+    expect(seen).toHaveLength(2);
+  });
+
+  it('times out a call that gets no answer', async () => {
+    const clients = createAwsClients(
+      stackWith({ maxAttempts: 1, timeoutMs: 300, endpoints: { rds: baseUrl } }),
+      { credentials },
+    );
+    reply = () => {}; // never answers
+    try {
+      const error = (await describeDbInstance(clients.rds, 'lab-vpc-rds').catch(
+        (e: unknown) => e,
+      )) as AwsProbeError;
+      expect(error).toBeInstanceOf(AwsProbeError);
+      expect(error.kind).toBe('timeout');
+    } finally {
+      clients.destroy();
+    }
+  });
+
+  it('reports an endpoint nobody listens on as a network error', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const clients = createAwsClients(
+      stackWith({ maxAttempts: 1, endpoints: { rds: `http://127.0.0.1:${port}` } }),
+      { credentials },
+    );
+    try {
+      const error = (await describeDbInstance(clients.rds, 'x').catch((e: unknown) => e)) as AwsProbeError;
+      expect(error.kind).toBe('network');
+      expect(error.message).toContain('ECONNREFUSED');
+    } finally {
+      clients.destroy();
+    }
+  });
+
+  it('maps EC2 UnauthorizedOperation on a paginated read', async () => {
+    const clients = createAwsClients(stackWith({ endpoints: { ec2: baseUrl } }), { credentials });
+    reply = (_request, response) => {
+      response.writeHead(403, { 'content-type': 'text/xml' });
+      response.end(
+        '<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>UnauthorizedOperation</Code><Message>You are not authorized to perform this operation.</Message></Error></Errors><RequestID>r2</RequestID></Response>',
+      );
+    };
+    try {
+      const error = (await describeSubnets(clients.ec2, 'vpc-0a1b2c3d').catch(
+        (e: unknown) => e,
+      )) as AwsProbeError;
+      expect(error.kind).toBe('access-denied');
+      expect(error.message).toBe('missing IAM permission ec2:DescribeSubnets (UnauthorizedOperation)');
+    } finally {
+      clients.destroy();
+    }
+    expect(seen[0]?.body).toContain('Filter.1.Name=vpc-id');
+  });
+
+  it('follows next tokens and stops at the page bound', async () => {
+    const clients = createAwsClients(stackWith({ endpoints: { ec2: baseUrl } }), { credentials });
+    let page = 0;
+    reply = (_request, response) => {
+      page += 1;
+      response.writeHead(200, { 'content-type': 'text/xml' });
+      response.end(
+        `<DescribeSubnetsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r${page}</requestId><subnetSet><item><subnetId>subnet-${page}</subnetId><availabilityZone>ap-northeast-2a</availabilityZone></item></subnetSet><nextToken>token-${page}</nextToken></DescribeSubnetsResponse>`,
+      );
+    };
+    try {
+      const error = (await awsPaged(clients.ec2, paginateDescribeSubnets, {}, (p) => p.Subnets, {
+        maxPages: 3,
+      }).catch((e: unknown) => e)) as AwsProbeError;
+      expect(error.kind).toBe('other');
+      expect(error.message).toContain('more than 3 pages');
+      expect(seen).toHaveLength(4);
+      expect(seen[1]?.body).toContain('NextToken=token-1');
+      page = 0;
+      seen.length = 0;
+      const firstTwo = await awsPaged(clients.ec2, paginateDescribeSubnets, {}, (p) => p.Subnets, {
+        maxItems: 2,
+      });
+      expect(firstTwo.map((s) => s.SubnetId)).toEqual(['subnet-1', 'subnet-2']);
+    } finally {
+      clients.destroy();
+    }
+  });
+
+  it('returns the bucket policy byte for byte, and null when there is none', async () => {
+    const clients = createAwsClients(stackWith({ endpoints: { s3: baseUrl } }), { credentials });
+    const policy =
+      '{"Version":"2012-10-17",\n  "Statement":[{"Sid":"PublicRead","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::lab-s3-web-hosting/*"}]}';
+    try {
+      reply = (_request, response) => {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(policy);
+      };
+      expect(await getBucketPolicy(clients.s3, 'lab-s3-web-hosting')).toBe(policy);
+      expect(seen[0]?.url).toMatch(/^\/lab-s3-web-hosting\/?\?policy/); // path style, not BUCKET.host
+      reply = (_request, response) => {
+        response.writeHead(404, { 'content-type': 'application/xml' });
+        response.end(
+          '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>NoSuchBucketPolicy</Code><Message>The bucket policy does not exist</Message><BucketName>lab-s3-web-hosting</BucketName><RequestId>R1</RequestId><HostId>H1</HostId></Error>',
+        );
+      };
+      expect(await getBucketPolicy(clients.s3, 'lab-s3-web-hosting')).toBeNull();
+      reply = (_request, response) => {
+        response.writeHead(404, { 'content-type': 'application/xml' });
+        response.end(
+          '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>NoSuchPublicAccessBlockConfiguration</Code><Message>The public access block configuration was not found</Message><BucketName>lab-s3-web-hosting</BucketName><RequestId>R2</RequestId><HostId>H2</HostId></Error>',
+        );
+      };
+      expect(await getPublicAccessBlock(clients.s3, 'lab-s3-web-hosting')).toBeNull();
+      reply = (_request, response) => {
+        response.writeHead(404, { 'content-type': 'application/xml' });
+        response.end(
+          '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>NoSuchBucket</Code><Message>The specified bucket does not exist</Message><BucketName>lab-s3-web-hosting</BucketName><RequestId>R3</RequestId><HostId>H3</HostId></Error>',
+        );
+      };
+      const error = (await getBucketPolicy(clients.s3, 'lab-s3-web-hosting').catch(
+        (e: unknown) => e,
+      )) as AwsProbeError;
+      expect(error.kind).toBe('not-found');
+      expect(error.message).toMatch(/^S3 bucket 'lab-s3-web-hosting' not found/);
+    } finally {
+      clients.destroy();
+    }
+  });
+});
