@@ -1,0 +1,405 @@
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { EvidenceRecorder, type TimelineEvent } from '../reports/evidence.ts';
+import { Journal } from './journal.ts';
+import { type DrillProgress, silentDrillProgress } from './progress.ts';
+import { type RestoredStep, restoreFromJournal } from './restore.ts';
+import { type DrillClients, describeUndo, type UndoAction, type UndoExecutors } from './undoActions.ts';
+
+// A drill is an experiment in the manner of Chaos Toolkit: check the steady state, run the method (the
+// changes), verify what was observed, and roll back. Every change goes through ctx.change, which journals
+// its undo before making it; the rollback is the journal's pending undos for this run, and it runs
+// whatever happened: after a pass, a failed verify, an exception, an abort, SIGINT or SIGTERM.
+
+export type DrillVerdict = 'pass' | 'fail' | 'skip' | 'error';
+
+/** Compatible with the suites' Outcome, plus 'error' (could not measure, or could not put back). */
+export interface DrillOutcome {
+  verdict: DrillVerdict;
+  reason: string;
+  fix?: string;
+}
+
+export interface DrillChange {
+  /** Unique within the run, e.g. 'remove-bucket-policy'. */
+  step: string;
+  /** How to put the change back; journalled before `apply` runs. */
+  undo: UndoAction;
+  /** Makes the change. Not called in a dry run. */
+  apply: () => Promise<void>;
+}
+
+export interface PlannedStep {
+  step: string;
+  undo: UndoAction;
+  /** The undo in words. */
+  undoText: string;
+}
+
+export interface DrillContext {
+  readonly drill: string;
+  readonly runId: string;
+  /** The SDK clients; empty in a dry run, so that nothing can be called. */
+  readonly clients: DrillClients;
+  /** Aborted on the caller's signal, SIGINT or SIGTERM; pass it to every call and wait. */
+  readonly signal: AbortSignal;
+  /** In a dry run ctx.change only records the plan; the method should skip reads and waits. */
+  readonly dryRun: boolean;
+  readonly progress: DrillProgress;
+  readonly evidence: EvidenceRecorder;
+  /** Journals the undo, makes the change, journals that it was applied. */
+  change(change: DrillChange): Promise<void>;
+  /** Puts one applied step back now (through the journal), e.g. to observe the recovery. Throws if it fails. */
+  revert(step: string): Promise<RestoredStep>;
+  /** A timeline event in the drill's evidence. */
+  event(label: string, detail?: string): void;
+  /** Waits, ending early (with an AbortError) when the run is interrupted; returns at once in a dry run. */
+  sleep(ms: number): Promise<void>;
+}
+
+export interface DrillDefinition<T> {
+  /** The check id, e.g. s3.website.deny-then-allow. */
+  id: string;
+  title: string;
+  /** Resolves when the stack is as it should be; a string (or a throw) says why it is not. */
+  // biome-ignore lint/suspicious/noConfusingVoidType: lets a steady state that finds nothing wrong return nothing
+  steadyState: (ctx: DrillContext) => Promise<void | string>;
+  /** The changes (through ctx.change) and the observations; its result goes to verify. */
+  method: (ctx: DrillContext) => Promise<T>;
+  /** Judges what the method observed; runs before the rollback. */
+  verify: (ctx: DrillContext, result: T) => Promise<DrillOutcome>;
+}
+
+export type Drill<T> = Readonly<DrillDefinition<T>>;
+
+export function defineDrill<T>(definition: DrillDefinition<T>): Drill<T> {
+  if (!/^[a-z0-9][a-z0-9.-]*$/.test(definition.id)) {
+    throw new Error(
+      `drill id ${JSON.stringify(definition.id)} must be a check id like s3.website.deny-then-allow`,
+    );
+  }
+  return Object.freeze({ ...definition });
+}
+
+export interface RunDrillOptions {
+  /** The journal, or its path (see journalPathFor). */
+  journal: Journal | string;
+  clients: DrillClients;
+  /** Return the plan (steps and their undos) without calling anything. */
+  dryRun?: boolean;
+  signal?: AbortSignal;
+  progress?: DrillProgress;
+  /** Where the timeline goes, e.g. the check's recorder; a new one when absent. */
+  evidence?: EvidenceRecorder;
+  /** Install SIGINT/SIGTERM handlers for the run so that an interrupt rolls back; default true. */
+  handleProcessSignals?: boolean;
+  /** Replaces the SDK undo executors, e.g. in unit tests. */
+  executors?: UndoExecutors;
+  runId?: string;
+  /** How long the rollback waits for a change still being made; 30 s unless set. */
+  settleTimeoutMs?: number;
+}
+
+export type DrillInterruption = 'SIGINT' | 'SIGTERM' | 'abort';
+
+export interface DrillRunResult<T> {
+  drill: string;
+  runId: string;
+  dryRun: boolean;
+  outcome: DrillOutcome;
+  /** The method's result, when it finished. */
+  result?: T;
+  timeline: TimelineEvent[];
+  /** The steps the run changed (or, in a dry run, would change), in order. */
+  plan: PlannedStep[];
+  /** What the rollback put back (or failed to), newest change first. */
+  rolledBack: RestoredStep[];
+  interruptedBy?: DrillInterruption;
+  /** The journal file; undefined in a dry run. */
+  journal?: string;
+}
+
+class DrillInterrupted extends Error {
+  override readonly name = 'DrillInterrupted';
+  constructor(readonly by: DrillInterruption) {
+    super(by === 'abort' ? 'the drill was cancelled' : `the drill was interrupted by ${by}`);
+  }
+}
+
+function newRunId(drill: string): string {
+  return `${drill}-${new Date().toISOString().replace(/[-:.]/g, '')}-${randomBytes(3).toString('hex')}`;
+}
+
+function errorText(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return (text.split('\n')[0] ?? '').slice(0, 500);
+}
+
+/** Settles with the promise, or rejects as soon as the signal aborts (the promise may run on). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+export function formatPlan(drill: string, plan: readonly PlannedStep[]): string[] {
+  if (plan.length === 0) return [`${drill}: the drill would change nothing`];
+  return plan.map((p, i) => `${drill} step ${i + 1}: ${p.step} — undo: ${p.undoText}`);
+}
+
+export async function runDrill<T>(drill: Drill<T>, options: RunDrillOptions): Promise<DrillRunResult<T>> {
+  const runId = options.runId ?? newRunId(drill.id);
+  const dryRun = options.dryRun === true;
+  const progress = options.progress ?? silentDrillProgress;
+  const evidence = options.evidence ?? new EvidenceRecorder();
+  const plan: PlannedStep[] = [];
+  const stepNames = new Set<string>();
+  const inFlight = new Set<Promise<void>>();
+  const controller = new AbortController();
+  let interruptedBy: DrillInterruption | undefined;
+  /** Set when the rollback begins: from then on no new change may start. */
+  let closed = false;
+  // Opened before any handler is installed: a journal that cannot be read stops the run right here.
+  const journal = dryRun
+    ? undefined
+    : typeof options.journal === 'string'
+      ? Journal.open(options.journal)
+      : options.journal;
+
+  const interrupt = (by: DrillInterruption) => {
+    if (controller.signal.aborted) {
+      if (by !== 'abort') progress.note(`${by} again: still putting the stack back, please wait`);
+      return;
+    }
+    interruptedBy = by;
+    progress.note(`${by === 'abort' ? 'cancelled' : `${by} received`}: stopping and putting the stack back`);
+    controller.abort(new DrillInterrupted(by));
+  };
+  const onCallerAbort = () => interrupt('abort');
+  if (options.signal?.aborted) interrupt('abort');
+  else options.signal?.addEventListener('abort', onCallerAbort, { once: true });
+  const onSigint = () => interrupt('SIGINT');
+  const onSigterm = () => interrupt('SIGTERM');
+  const handleSignals = options.handleProcessSignals !== false && !dryRun;
+  if (handleSignals) {
+    process.on('SIGINT', onSigint);
+    process.on('SIGTERM', onSigterm);
+  }
+
+  const signal = controller.signal;
+
+  const ctx: DrillContext = {
+    drill: drill.id,
+    runId,
+    clients: dryRun ? {} : options.clients,
+    signal,
+    dryRun,
+    progress,
+    evidence,
+    async change({ step, undo, apply }) {
+      if (closed || signal.aborted) throw signal.reason ?? new Error('the drill has ended; no more changes');
+      if (stepNames.has(step)) throw new Error(`step ${JSON.stringify(step)} is used twice in one run`);
+      stepNames.add(step);
+      const planned: PlannedStep = { step, undo, undoText: describeUndo(undo) };
+      if (journal === undefined) {
+        plan.push(planned);
+        evidence.event(`plan: ${step}`, planned.undoText);
+        return;
+      }
+      journal.append({ runId, drill: drill.id, step, phase: 'intent', undo });
+      plan.push(planned);
+      evidence.event(`change: ${step}`, `undo journalled: ${planned.undoText}`);
+      const applying = apply();
+      inFlight.add(applying);
+      try {
+        await applying;
+      } catch (error) {
+        // The change may be half made; its intent stays pending, so the rollback undoes it anyway.
+        evidence.event(`change failed: ${step}`, errorText(error));
+        throw error;
+      } finally {
+        inFlight.delete(applying);
+      }
+      journal.append({ runId, drill: drill.id, step, phase: 'applied', undo });
+      evidence.event(`changed: ${step}`);
+      progress.note(`changed: ${step}`);
+    },
+    async revert(step) {
+      if (journal === undefined) {
+        evidence.event(`plan: put back ${step}`);
+        return {
+          runId,
+          drill: drill.id,
+          step,
+          undo: null,
+          wasApplied: false,
+          result: 'undone',
+          message: 'dry run',
+        };
+      }
+      const report = await restoreFromJournal(journal.path, options.clients, {
+        runId,
+        step,
+        journal,
+        ...(options.executors ? { executors: options.executors } : {}),
+      });
+      const restored = report.steps[0];
+      if (restored === undefined) throw new Error(`step ${JSON.stringify(step)} has nothing to put back`);
+      evidence.event(`put back: ${step}`, restored.message);
+      if (restored.result === 'undo-failed')
+        throw new Error(`could not put back ${step}: ${restored.message}`);
+      progress.note(`put back: ${step}`);
+      return restored;
+    },
+    event(label, detail) {
+      evidence.event(label, detail);
+    },
+    async sleep(ms) {
+      if (dryRun) return;
+      await sleep(ms, undefined, { signal });
+    },
+  };
+
+  let outcome: DrillOutcome | undefined;
+  let result: T | undefined;
+  let rolledBack: RestoredStep[] = [];
+  try {
+    if (dryRun) {
+      progress.phase('dry run');
+      try {
+        await drill.method(ctx);
+        outcome = { verdict: 'skip', reason: `dry run: ${plan.length} step(s) planned, nothing was changed` };
+      } catch (error) {
+        outcome = { verdict: 'error', reason: `dry run could not plan the drill: ${errorText(error)}` };
+      }
+      for (const line of formatPlan(drill.id, plan)) progress.note(line);
+      return {
+        drill: drill.id,
+        runId,
+        dryRun,
+        outcome,
+        timeline: evidence.evidence.timeline,
+        plan,
+        rolledBack,
+      };
+    }
+    if (journal === undefined) throw new Error('a drill run needs a journal');
+
+    try {
+      progress.phase('steady state');
+      evidence.event('steady state: checking');
+      const notSteady = await untilAborted(drill.steadyState(ctx), signal);
+      if (typeof notSteady === 'string') {
+        evidence.event('steady state: not met', notSteady);
+        outcome = { verdict: 'fail', reason: `not in its steady state before the drill: ${notSteady}` };
+      } else {
+        evidence.event('steady state: met');
+        progress.phase('method');
+        const methodRun = drill.method(ctx);
+        // If an interrupt leaves the method running, its later rejection must not go unhandled.
+        methodRun.catch(() => {});
+        result = await untilAborted(methodRun, signal);
+        evidence.event('method: done');
+        progress.phase('verify');
+        outcome = await untilAborted(drill.verify(ctx, result), signal);
+        evidence.event(`verify: ${outcome.verdict}`, outcome.reason);
+      }
+    } catch (error) {
+      if (error instanceof DrillInterrupted || signal.aborted) {
+        outcome = { verdict: 'error', reason: new DrillInterrupted(interruptedBy ?? 'abort').message };
+      } else {
+        outcome = {
+          verdict: 'error',
+          reason: `the drill failed before it could be judged: ${errorText(error)}`,
+        };
+      }
+      evidence.event('drill stopped', outcome.reason);
+    }
+
+    // Rollback: always, whatever happened above.
+    closed = true;
+    progress.phase('rollback');
+    if (inFlight.size > 0) {
+      evidence.event('rollback: waiting for a change still being made');
+      const settle = Promise.allSettled([...inFlight]);
+      await Promise.race([settle, sleep(options.settleTimeoutMs ?? 30_000, undefined, { ref: false })]);
+    }
+    try {
+      const report = await restoreFromJournal(journal.path, options.clients, {
+        runId,
+        journal,
+        ...(options.executors ? { executors: options.executors } : {}),
+        onStep: (step) =>
+          progress.note(`${step.result === 'undone' ? 'put back' : 'COULD NOT put back'}: ${step.step}`),
+      });
+      rolledBack = report.steps;
+    } catch (error) {
+      rolledBack = [];
+      outcome = {
+        verdict: 'error',
+        reason: `the rollback could not run (${errorText(error)}); run \`labdrill restore\` (drill: ${outcome.reason})`,
+      };
+    }
+    for (const step of rolledBack) evidence.event(`rollback: ${step.result}: ${step.step}`, step.message);
+    const failed = rolledBack.filter((s) => s.result === 'undo-failed');
+    if (failed.length > 0) {
+      const first = failed[0] as RestoredStep;
+      outcome = {
+        verdict: 'error',
+        reason:
+          `could not put back ${failed.length} change(s) (${first.step}: ${first.message}); ` +
+          `run \`labdrill restore\` (drill: ${outcome.verdict}, ${outcome.reason})`,
+      };
+    } else if (interruptedBy !== undefined) {
+      outcome = {
+        verdict: 'error',
+        reason: `${new DrillInterrupted(interruptedBy).message}; put back ${rolledBack.length} change(s)`,
+      };
+    }
+    try {
+      journal.append({
+        runId,
+        drill: drill.id,
+        step: 'run',
+        phase: 'finished',
+        detail: `${outcome.verdict}: ${outcome.reason}`,
+      });
+    } catch (error) {
+      // The run is over either way; the journal's own problem is worth a note, not a lost result.
+      evidence.event('journal: could not record the end of the run', errorText(error));
+    }
+    evidence.event('finished', outcome.verdict);
+    return {
+      drill: drill.id,
+      runId,
+      dryRun,
+      outcome,
+      ...(result !== undefined ? { result } : {}),
+      timeline: evidence.evidence.timeline,
+      plan,
+      rolledBack,
+      ...(interruptedBy !== undefined ? { interruptedBy } : {}),
+      journal: journal.path,
+    };
+  } finally {
+    closed = true;
+    options.signal?.removeEventListener('abort', onCallerAbort);
+    if (handleSignals) {
+      process.off('SIGINT', onSigint);
+      process.off('SIGTERM', onSigterm);
+    }
+    progress.stop(outcome ? `${outcome.verdict}: ${outcome.reason}` : undefined);
+  }
+}

@@ -1,0 +1,247 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type AutoScalingClient, UpdateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
+import { DescribeInstancesCommand, type EC2Client, StartInstancesCommand } from '@aws-sdk/client-ec2';
+import type { RDSClient } from '@aws-sdk/client-rds';
+import {
+  DeleteBucketPolicyCommand,
+  DeletePublicAccessBlockCommand,
+  PutBucketPolicyCommand,
+  PutPublicAccessBlockCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { z } from 'zod';
+
+// What a drill writes to the journal before it changes anything: how to put the stack back. An undo is
+// data, not a closure, so that another process (`labdrill restore`) can carry it out after a crash.
+// Every undo is idempotent: carrying it out twice leaves the stack as carrying it out once.
+
+const bucketName = z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name');
+const instanceId = z.string().regex(/^i-[0-9a-f]{8,17}$/, 'must be an EC2 instance id');
+
+export const undoActionSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('s3.putBucketPolicy'),
+    bucket: bucketName,
+    /** The exact bytes of the policy as it was, so that restoring leaves it byte-identical. */
+    policy: z
+      .string()
+      .min(1)
+      .max(20 * 1024),
+  }),
+  z.strictObject({ type: z.literal('s3.deleteBucketPolicy'), bucket: bucketName }),
+  z.strictObject({
+    type: z.literal('s3.putPublicAccessBlock'),
+    bucket: bucketName,
+    configuration: z.strictObject({
+      BlockPublicAcls: z.boolean(),
+      IgnorePublicAcls: z.boolean(),
+      BlockPublicPolicy: z.boolean(),
+      RestrictPublicBuckets: z.boolean(),
+    }),
+  }),
+  z.strictObject({ type: z.literal('s3.deletePublicAccessBlock'), bucket: bucketName }),
+  z.strictObject({ type: z.literal('ec2.startInstances'), instanceIds: z.array(instanceId).min(1).max(100) }),
+  z.strictObject({
+    type: z.literal('asg.updateCapacity'),
+    groupName: z.string().min(1).max(255),
+    minSize: z.number().int().min(0),
+    maxSize: z.number().int().min(0),
+    desiredCapacity: z.number().int().min(0),
+  }),
+  /** A failover cannot be undone: the entry records that there is nothing to put back. */
+  z.strictObject({ type: z.literal('rds.noop'), note: z.string().max(500) }),
+  /** Any other change with nothing to put back (e.g. a terminated instance its Auto Scaling group replaces). */
+  z.strictObject({ type: z.literal('none'), note: z.string().max(500) }),
+]);
+
+export type UndoAction = z.infer<typeof undoActionSchema>;
+export type UndoActionType = UndoAction['type'];
+
+/** The SDK clients undos may need; each executor takes the one it uses and says so when it is missing. */
+export interface DrillClients {
+  s3?: S3Client;
+  ec2?: EC2Client;
+  rds?: RDSClient;
+  autoScaling?: AutoScalingClient;
+}
+
+export interface UndoRunOptions {
+  /** Ends the undo's calls; restore gives each undo its own deadline. */
+  signal?: AbortSignal;
+}
+
+/** Carries out one kind of undo and says in one line what it did. */
+export type UndoExecutor<T extends UndoActionType> = (
+  action: Extract<UndoAction, { type: T }>,
+  clients: DrillClients,
+  options: UndoRunOptions,
+) => Promise<string>;
+
+export type UndoExecutors = { [T in UndoActionType]: UndoExecutor<T> };
+
+class MissingClientError extends Error {
+  override readonly name = 'MissingClientError';
+}
+
+function need<C>(client: C | undefined, name: keyof DrillClients, action: UndoAction): C {
+  if (client === undefined) {
+    throw new MissingClientError(`undo ${action.type} needs the ${name} client, and none was given`);
+  }
+  return client;
+}
+
+function errorName(error: unknown): string {
+  if (error instanceof Error) return error.name;
+  return '';
+}
+
+/** S3 answers these when the thing to delete is already gone: the undo's goal is met. */
+const alreadyGone = new Set(['NoSuchBucketPolicy', 'NoSuchPublicAccessBlockConfiguration']);
+
+/** EC2 takes a while to finish stopping; starting must wait for it, but not forever. */
+const stopWaitPolls = 60;
+const stopWaitIntervalMs = 5_000;
+
+async function startInstances(
+  action: Extract<UndoAction, { type: 'ec2.startInstances' }>,
+  clients: DrillClients,
+  options: UndoRunOptions,
+): Promise<string> {
+  const ec2 = need(clients.ec2, 'ec2', action);
+  const said: string[] = [];
+  let remaining = [...action.instanceIds];
+  for (let poll = 0; remaining.length > 0; poll++) {
+    const described = await ec2.send(new DescribeInstancesCommand({ InstanceIds: remaining }), {
+      abortSignal: options.signal,
+    });
+    const states = new Map<string, string>();
+    for (const reservation of described.Reservations ?? []) {
+      for (const instance of reservation.Instances ?? []) {
+        if (instance.InstanceId) states.set(instance.InstanceId, instance.State?.Name ?? 'unknown');
+      }
+    }
+    const toStart: string[] = [];
+    const stillStopping: string[] = [];
+    for (const id of remaining) {
+      const state = states.get(id) ?? 'terminated';
+      if (state === 'running' || state === 'pending') said.push(`${id} already ${state}`);
+      else if (state === 'stopped') toStart.push(id);
+      else if (state === 'stopping') stillStopping.push(id);
+      // A terminated instance cannot come back; its Auto Scaling group (if any) replaces it.
+      else said.push(`${id} is ${state}, nothing to start`);
+    }
+    if (toStart.length > 0) {
+      await ec2.send(new StartInstancesCommand({ InstanceIds: toStart }), { abortSignal: options.signal });
+      said.push(`started ${toStart.join(', ')}`);
+    }
+    remaining = stillStopping;
+    if (remaining.length === 0) break;
+    if (poll + 1 >= stopWaitPolls) {
+      throw new Error(
+        `${remaining.join(', ')} still stopping after ${stopWaitPolls} checks; run restore again`,
+      );
+    }
+    await sleep(stopWaitIntervalMs, undefined, { signal: options.signal });
+  }
+  return said.join('; ');
+}
+
+/** The executors that call AWS through the SDK v3 clients. */
+export const sdkUndoExecutors: UndoExecutors = {
+  's3.putBucketPolicy': async (action, clients, options) => {
+    const s3 = need(clients.s3, 's3', action);
+    await s3.send(new PutBucketPolicyCommand({ Bucket: action.bucket, Policy: action.policy }), {
+      abortSignal: options.signal,
+    });
+    return `put back the bucket policy of ${action.bucket} (${Buffer.byteLength(action.policy)} bytes)`;
+  },
+  's3.deleteBucketPolicy': async (action, clients, options) => {
+    const s3 = need(clients.s3, 's3', action);
+    try {
+      await s3.send(new DeleteBucketPolicyCommand({ Bucket: action.bucket }), {
+        abortSignal: options.signal,
+      });
+    } catch (error) {
+      if (!alreadyGone.has(errorName(error))) throw error;
+      return `${action.bucket} had no bucket policy already`;
+    }
+    return `removed the bucket policy of ${action.bucket}`;
+  },
+  's3.putPublicAccessBlock': async (action, clients, options) => {
+    const s3 = need(clients.s3, 's3', action);
+    await s3.send(
+      new PutPublicAccessBlockCommand({
+        Bucket: action.bucket,
+        PublicAccessBlockConfiguration: action.configuration,
+      }),
+      { abortSignal: options.signal },
+    );
+    return `put back the Block Public Access settings of ${action.bucket}`;
+  },
+  's3.deletePublicAccessBlock': async (action, clients, options) => {
+    const s3 = need(clients.s3, 's3', action);
+    try {
+      await s3.send(new DeletePublicAccessBlockCommand({ Bucket: action.bucket }), {
+        abortSignal: options.signal,
+      });
+    } catch (error) {
+      if (!alreadyGone.has(errorName(error))) throw error;
+      return `${action.bucket} had no Block Public Access settings already`;
+    }
+    return `removed the Block Public Access settings of ${action.bucket}`;
+  },
+  'ec2.startInstances': startInstances,
+  'asg.updateCapacity': async (action, clients, options) => {
+    const autoScaling = need(clients.autoScaling, 'autoScaling', action);
+    await autoScaling.send(
+      new UpdateAutoScalingGroupCommand({
+        AutoScalingGroupName: action.groupName,
+        MinSize: action.minSize,
+        MaxSize: action.maxSize,
+        DesiredCapacity: action.desiredCapacity,
+      }),
+      { abortSignal: options.signal },
+    );
+    return `set ${action.groupName} back to min ${action.minSize}, max ${action.maxSize}, desired ${action.desiredCapacity}`;
+  },
+  'rds.noop': async (action) => `nothing to put back: ${action.note}`,
+  none: async (action) => `nothing to put back: ${action.note}`,
+};
+
+/** Carries out one undo with the given executors (the SDK ones unless a test replaces some). */
+export function executeUndo(
+  action: UndoAction,
+  clients: DrillClients,
+  options: UndoRunOptions = {},
+  executors: UndoExecutors = sdkUndoExecutors,
+): Promise<string> {
+  // The mapped type pairs each type with its executor; TypeScript cannot follow that through a union.
+  const executor = executors[action.type] as UndoExecutor<UndoActionType>;
+  return executor(action as never, clients, options);
+}
+
+/** One line saying what an undo would put back, for plans and reports. */
+export function describeUndo(action: UndoAction): string {
+  switch (action.type) {
+    case 's3.putBucketPolicy':
+      return `put back the bucket policy of ${action.bucket} (${Buffer.byteLength(action.policy)} bytes, byte-identical)`;
+    case 's3.deleteBucketPolicy':
+      return `remove the bucket policy of ${action.bucket}`;
+    case 's3.putPublicAccessBlock': {
+      const c = action.configuration;
+      const flags = Object.entries(c)
+        .map(([name, on]) => `${name}=${on}`)
+        .join(' ');
+      return `put back the Block Public Access settings of ${action.bucket} (${flags})`;
+    }
+    case 's3.deletePublicAccessBlock':
+      return `remove the Block Public Access settings of ${action.bucket}`;
+    case 'ec2.startInstances':
+      return `start ${action.instanceIds.join(', ')} again`;
+    case 'asg.updateCapacity':
+      return `set ${action.groupName} back to min ${action.minSize}, max ${action.maxSize}, desired ${action.desiredCapacity}`;
+    case 'rds.noop':
+    case 'none':
+      return `nothing to put back (${action.note})`;
+  }
+}
