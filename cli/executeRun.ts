@@ -47,8 +47,13 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   const parts = new Set(catalog.filter((entry) => !options.only || options.only.includes(entry.id)).map((e) => e.part));
   const probeFiles = catalog.filter((e) => e.kind === 'probe' && parts.has(e.part)).map((e) => `suites/${e.part}.probes.ts`);
   const drillFiles = catalog.filter((e) => e.kind === 'drill' && parts.has(e.part)).map((e) => `suites/${e.part}.drills.ts`);
-  await runVitestPhase([...new Set(probeFiles)], collector);
-  if (chaos && drillFiles.length > 0) await runVitestPhase([...new Set(drillFiles)], collector);
+  if (chaos) {
+    await runVitestPhase([...new Set(probeFiles)], collector);
+    await runVitestPhase([...new Set(drillFiles)], collector, 1);
+  } else {
+    // Without --chaos every drill only reports that it was skipped, which needs no phase of its own.
+    await runVitestPhase([...new Set([...probeFiles, ...drillFiles])], collector);
+  }
   const report = buildRunReport(collector.results, {
     version: labdrillVersion(),
     stackName: stack.name,
@@ -65,7 +70,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   return { report, files, runErrors: collector.runErrors };
 }
 
-async function runVitestPhase(files: string[], collector: CheckCollector): Promise<void> {
+async function runVitestPhase(files: string[], collector: CheckCollector, maxWorkers = 6): Promise<void> {
   if (files.length === 0) return;
   const vitest = await startVitest(
     'test',
@@ -76,7 +81,9 @@ async function runVitestPhase(files: string[], collector: CheckCollector): Promi
       watch: false,
       reporters: [collector],
       // Probes wait on the network, not the CPU: more workers than cores keeps the run short.
-      maxWorkers: 6,
+      // Drills run one file at a time: each one breaks part of the stack on purpose.
+      maxWorkers,
+      fileParallelism: maxWorkers > 1,
       passWithNoTests: true,
     },
     {},

@@ -3,6 +3,8 @@ import { StackFileError } from '../config/loadStack.ts';
 import { catalog } from '../suites/catalog.ts';
 import { registerChecksCommand } from './checksCommand.ts';
 import { registerDemoCommand } from './demoCommand.ts';
+import { registerDrillCommand } from './drillCommand.ts';
+import { registerRestoreCommand } from './restoreCommand.ts';
 import { registerRunCommand } from './runCommand.ts';
 import { registerTwinCommand } from './twinCommand.ts';
 import { labdrillVersion } from './executeRun.ts';
@@ -17,6 +19,8 @@ const program = new Command('labdrill')
 
 registerRunCommand(program);
 registerDemoCommand(program);
+registerDrillCommand(program);
+registerRestoreCommand(program);
 registerTwinCommand(program);
 registerChecksCommand(program);
 

@@ -1,12 +1,38 @@
 import { sampleServingTargets } from '../probes/servingTargets.ts';
 import { defaultSampleSize, testEvenShares } from '../probes/stats/evenShares.ts';
+import { AwsProbeError } from '../probes/aws/awsCall.ts';
+import type { LabInventory } from '../probes/aws/labInventory.ts';
+import type { EvidenceRecorder } from '../reports/evidence.ts';
+import { awsCheck, inventoryIfConfigured, needsAlbName, needsVpc, outcomeOf } from './awsCheck.ts';
 import { check, failed, passed, skipped } from './check.ts';
 import { httpOptions } from './httpEvidence.ts';
+import { checkAlbPlacement } from './rules/albPlacement.ts';
+import { checkAlbTargets } from './rules/albTargets.ts';
+
+const albInventory = inventoryIfConfigured([needsAlbName]);
+
+/** Healthy instance targets as the load balancer reports them, or null when AWS cannot say. */
+async function healthyTargetIds(lab: LabInventory | undefined, evidence: EvidenceRecorder): Promise<string[] | null> {
+  if (!lab) return null;
+  try {
+    const health = await lab.targetHealth();
+    evidence.set(
+      'targetHealth',
+      health.map((t) => ({ id: t.Target?.Id ?? '', state: t.TargetHealth?.State ?? '', reason: t.TargetHealth?.Reason ?? null })),
+    );
+    return health.filter((t) => t.TargetHealth?.State === 'healthy').map((t) => t.Target!.Id!);
+  } catch (error) {
+    if (!(error instanceof AwsProbeError)) throw error;
+    evidence.note(`target health could not be read (${error.message}); using the configured target count`);
+    return null;
+  }
+}
 
 check('alb.round-robin', async ({ stack, settings, evidence }) => {
   const url = stack.alb?.url;
   if (!url) return skipped('alb.url is not set in the stack file');
-  const known = stack.alb?.expectedTargets ?? stack.ec2?.instanceUrls?.length;
+  const healthy = await healthyTargetIds(albInventory, evidence);
+  const known = healthy?.length || stack.alb?.expectedTargets || stack.ec2?.instanceUrls?.length;
   const targets = known ?? 2;
   if (!known) evidence.note('the number of targets is not configured (alb.expectedTargets); assuming the lab\'s 2');
   const requests = stack.alb?.samples ?? defaultSampleSize(targets);
@@ -17,8 +43,9 @@ check('alb.round-robin', async ({ stack, settings, evidence }) => {
     ...(stack.alb?.instancePattern ? { patterns: stack.alb.instancePattern } : {}),
   });
   const seen = Object.keys(served.byInstance);
-  const expected = [...seen];
-  for (let i = seen.length; i < targets; i += 1) expected.push(`(target ${i + 1} never answered)`);
+  // With target health known, the test is against exactly the healthy targets; otherwise against what answered.
+  const expected = healthy && healthy.length > 0 ? [...healthy] : [...seen];
+  for (let i = expected.length; i < targets; i += 1) expected.push(`(target ${i + 1} never answered)`);
   const test = testEvenShares(served.byInstance, expected);
   evidence.set('distribution', served.byInstance);
   evidence.set('zones', served.byZone);
@@ -64,4 +91,24 @@ check('alb.round-robin', async ({ stack, settings, evidence }) => {
     );
   }
   return passed(`${answered} requests over ${seen.length} targets in ${zones.length} AZs: ${shares} (p = ${test.pValue.toFixed(3)})`);
+});
+
+awsCheck('alb.targets.healthy', [needsAlbName], async (c) => {
+  const lab = c.inventory;
+  const [targetHealth, instances] = await Promise.all([lab.targetHealth(), lab.appInstances()]);
+  const zoneOfTarget = Object.fromEntries(
+    instances.map((instance) => [instance.InstanceId!, instance.Placement?.AvailabilityZone ?? 'unknown AZ']),
+  );
+  return outcomeOf(checkAlbTargets({ targetHealth, zoneOfTarget }), c);
+});
+
+awsCheck('alb.placement', [needsAlbName, needsVpc], async (c) => {
+  const lab = c.inventory;
+  const [loadBalancer, subnets, routeTables, targetInstances] = await Promise.all([
+    lab.loadBalancer(),
+    lab.subnets(),
+    lab.routeTables(),
+    lab.appInstances(),
+  ]);
+  return outcomeOf(checkAlbPlacement({ loadBalancer, subnets, routeTables, targetInstances }), c);
 });

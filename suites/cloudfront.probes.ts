@@ -1,6 +1,9 @@
 import type { HttpSample } from '../probes/http.ts';
 import { median } from '../probes/stats/quantiles.ts';
+import { getDistribution } from '../probes/aws/cloudFront.ts';
+import { awsCheck, outcomeOf } from './awsCheck.ts';
 import { check, failed, passed, skipped } from './check.ts';
+import { checkCfOrigin } from './rules/cfOrigin.ts';
 import { getWithEvidence, httpOptions } from './httpEvidence.ts';
 import { httpGet } from '../probes/http.ts';
 
@@ -76,3 +79,23 @@ check('cf.speedup', async ({ stack, settings, evidence }) => {
     `informational: CloudFront median TTFB ${cfMedian.toFixed(1)} ms vs S3 website ${s3Median.toFixed(1)} ms over ${samples} samples (${faster})`,
   );
 });
+
+awsCheck(
+  'cf.origin',
+  [
+    ['cloudfront.distributionId', (s) => s.cloudfront?.distributionId],
+    ['s3.bucket', (s) => s.s3?.bucket],
+  ],
+  async (c) => {
+    const distribution = await getDistribution(c.inventory.clients.cloudFront, c.stack.cloudfront!.distributionId!);
+    const config = distribution.DistributionConfig;
+    c.evidence.set('distribution', {
+      id: distribution.Id ?? null,
+      domainName: distribution.DomainName ?? null,
+      status: distribution.Status ?? null,
+      defaultRootObject: config?.DefaultRootObject ?? null,
+      origins: (config?.Origins?.Items ?? []).map((origin) => origin.DomainName ?? ''),
+    });
+    return outcomeOf(checkCfOrigin({ distribution, bucket: c.stack.s3!.bucket!, region: c.stack.region! }), c);
+  },
+);

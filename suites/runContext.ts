@@ -12,6 +12,8 @@ export interface RunContext {
   settings: Settings;
   only: ReadonlySet<string> | null;
   chaos: boolean;
+  /** `labdrill drill --dry-run`: drills print their plan and change nothing. */
+  dryRun: boolean;
 }
 
 let cached: RunContext | undefined;
@@ -30,6 +32,7 @@ export function runContext(): RunContext {
     settings: settingsFor(stack),
     only: onlyText ? new Set(onlyText.split(',').map((id) => id.trim())) : null,
     chaos: process.env.LABDRILL_CHAOS === '1' && stack.chaos?.allow === true,
+    dryRun: process.env.LABDRILL_DRY_RUN === '1',
   };
   return cached;
 }

@@ -1,4 +1,7 @@
+import { getBucketPolicy, getPublicAccessBlock } from '../probes/aws/s3.ts';
+import { awsCheck, needsBucket, outcomeOf } from './awsCheck.ts';
 import { check, failed, passed, skipped } from './check.ts';
+import { checkS3PolicyLeastPrivilege } from './rules/s3PolicyLeastPrivilege.ts';
 import { getWithEvidence } from './httpEvidence.ts';
 
 check('s3.website.public-read', async ({ stack, settings, evidence }) => {
@@ -27,4 +30,13 @@ check('s3.website.public-read', async ({ stack, settings, evidence }) => {
     return failed(`the website endpoint answers 404 ${code ?? 'Not Found'}`, fixes[code ?? ''] ?? 'check the website URL');
   }
   return failed(`the website endpoint answers ${response.status}${code ? ` ${code}` : ''}, expected 200`);
+});
+
+awsCheck('s3.policy.least-privilege', [needsBucket], async (c) => {
+  const bucket = c.stack.s3!.bucket!;
+  const s3 = c.inventory.clients.s3;
+  const [policyText, publicAccessBlock] = await Promise.all([getBucketPolicy(s3, bucket), getPublicAccessBlock(s3, bucket)]);
+  if (policyText !== null) c.evidence.excerpt({ label: `bucket policy of ${bucket}`, body: policyText });
+  c.evidence.set('publicAccessBlock', publicAccessBlock ? { ...publicAccessBlock } : null);
+  return outcomeOf(checkS3PolicyLeastPrivilege({ bucket, policyText, publicAccessBlock }), c);
 });

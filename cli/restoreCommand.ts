@@ -1,0 +1,35 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { loadStackFile } from '../config/loadStack.ts';
+import { journalPathFor } from '../drills/journal.ts';
+import { formatRestoreReport, restoreFromJournal } from '../drills/restore.ts';
+import { createAwsClients } from '../probes/aws/awsClients.ts';
+
+export function registerRestoreCommand(program: Command): void {
+  program
+    .command('restore')
+    .description("put back every change a drill made that its journal says was not undone (after a crash or kill -9)")
+    .requiredOption('-c, --config <file>', 'stack file (for the region, profile and endpoints)')
+    .option('--journal <file>', 'the drill journal (default: chaos.journal, else .labdrill/journal.jsonl)')
+    .addHelpText(
+      'after',
+      `
+Restoring twice is harmless: the second run finds nothing to do and says so.
+
+Examples:
+  $ labdrill restore --config stack.yaml
+  $ labdrill restore --config stack.yaml --journal /var/tmp/labdrill-journal.jsonl`,
+    )
+    .action(async (flags: { config: string; journal?: string }) => {
+      const stack = loadStackFile(resolve(flags.config));
+      const journal = flags.journal ? resolve(flags.journal) : journalPathFor(stack);
+      const clients = createAwsClients(stack);
+      try {
+        const report = await restoreFromJournal(journal, clients);
+        for (const line of formatRestoreReport(report)) console.log(line);
+        process.exitCode = report.steps.some((step) => step.result === 'undo-failed') ? 1 : 0;
+      } finally {
+        clients.destroy();
+      }
+    });
+}

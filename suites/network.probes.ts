@@ -1,0 +1,68 @@
+import { describeDbInstance } from '../probes/aws/rds.ts';
+import { instanceGroupIds } from '../probes/aws/labInventory.ts';
+import { describeInstances } from '../probes/aws/ec2.ts';
+import { awsCheck, needsAlbName, needsVpc, outcomeOf } from './awsCheck.ts';
+import { skipped } from './check.ts';
+import { checkNetRoutes } from './rules/netRoutes.ts';
+import { checkNoPublicIp } from './rules/noPublicIp.ts';
+import { checkSecurityGroups } from './rules/securityGroups.ts';
+import { checkVpcLayout } from './rules/vpcLayout.ts';
+
+awsCheck('net.vpc.layout', [needsVpc], async (c) => {
+  const lab = c.inventory;
+  const [vpcId, subnets, routeTables] = await Promise.all([lab.vpcId(), lab.subnets(), lab.routeTables()]);
+  return outcomeOf(checkVpcLayout({ vpcId, subnets, routeTables }), c);
+});
+
+awsCheck('net.routes', [needsVpc], async (c) => {
+  const lab = c.inventory;
+  const [vpcId, subnets, routeTables, natGateways, internetGateways] = await Promise.all([
+    lab.vpcId(),
+    lab.subnets(),
+    lab.routeTables(),
+    lab.natGateways(),
+    lab.internetGateways(),
+  ]);
+  const hasApp = Boolean(c.stack.alb?.name || c.stack.asg?.name || c.stack.ec2?.instanceIds?.length);
+  const appSubnetIds = hasApp
+    ? [...new Set((await lab.appInstances()).map((i) => i.SubnetId).filter((id): id is string => Boolean(id)))]
+    : undefined;
+  return outcomeOf(
+    checkNetRoutes({ vpcId, subnets, routeTables, natGateways, internetGateways, ...(appSubnetIds ? { appSubnetIds } : {}) }),
+    c,
+  );
+});
+
+awsCheck('net.private.no-public-ip', [], async (c) => {
+  if (!c.stack.alb?.name && !c.stack.asg?.name && !c.stack.ec2?.instanceIds?.length) {
+    return skipped('needs alb.name, asg.name or ec2.instanceIds to know the app instances');
+  }
+  const instances = await c.inventory.appInstances();
+  if (instances.length === 0) throw new Error('no app instances found behind the load balancer or in the group');
+  return outcomeOf(checkNoPublicIp(instances), c);
+});
+
+awsCheck('net.sg.least-privilege', [needsVpc, needsAlbName], async (c) => {
+  const lab = c.inventory;
+  const [loadBalancer, instances, vpcCidrs] = await Promise.all([lab.loadBalancer(), lab.appInstances(), lab.vpcCidrs()]);
+  const albGroupIds = loadBalancer.SecurityGroups ?? [];
+  const appGroupIds = instanceGroupIds(instances);
+  const dbGroupIds = c.stack.rds?.instance
+    ? ((await describeDbInstance(lab.clients.rds, c.stack.rds.instance)).VpcSecurityGroups ?? [])
+        .map((group) => group.VpcSecurityGroupId)
+        .filter((id): id is string => Boolean(id))
+    : [];
+  const bastionRef = c.stack.ec2?.bastion;
+  const bastion = bastionRef
+    ? await describeInstances(
+        lab.clients.ec2,
+        bastionRef.startsWith('i-') ? { ids: [bastionRef] } : { filters: [{ Name: 'tag:Name', Values: [bastionRef] }] },
+      )
+    : [];
+  const bastionGroupIds = instanceGroupIds(bastion);
+  const securityGroups = await lab.securityGroups([...albGroupIds, ...appGroupIds, ...dbGroupIds, ...bastionGroupIds]);
+  return outcomeOf(
+    checkSecurityGroups({ vpcCidrs, albGroupIds, appGroupIds, dbGroupIds, bastionGroupIds, securityGroups }),
+    c,
+  );
+});
