@@ -35,9 +35,15 @@ export async function timeDemo(label: string, extraArgs: string[] = []): Promise
 
 export function printDemoTiming(timing: DemoTiming): void {
   const { report } = timing;
-  console.log(`\n${timing.label}: wall ${(timing.wallMs / 1000).toFixed(2)} s (target ≤ 60 s: ${timing.wallMs <= 60_000 ? 'met' : 'NOT met'}), exit ${timing.exitCode}`);
-  console.log(`  checks: ${report.summary.pass} pass, ${report.summary.fail} fail, ${report.summary.error} error, ${report.summary.skip} skip; run ${(report.durationMs / 1000).toFixed(2)} s`);
+  console.log(
+    `\n${timing.label}: wall ${(timing.wallMs / 1000).toFixed(2)} s (target ≤ 60 s: ${timing.wallMs <= 60_000 ? 'met' : 'NOT met'}), exit ${timing.exitCode}`,
+  );
+  console.log(
+    `  checks: ${report.summary.pass} pass, ${report.summary.fail} fail, ${report.summary.error} error, ${report.summary.skip} skip; run ${(report.durationMs / 1000).toFixed(2)} s`,
+  );
   for (const check of report.checks) {
-    console.log(`  ${check.id.padEnd(30)} ${check.verdict.padEnd(5)} ${(check.durationMs / 1000).toFixed(3).padStart(8)} s`);
+    console.log(
+      `  ${check.id.padEnd(30)} ${check.verdict.padEnd(5)} ${(check.durationMs / 1000).toFixed(3).padStart(8)} s`,
+    );
   }
 }

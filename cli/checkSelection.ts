@@ -9,10 +9,13 @@ export function parseOnly(text: string | undefined): string[] | null {
     .split(',')
     .map((id) => id.trim())
     .filter(Boolean);
-  if (ids.length === 0) throw new UsageError('--only: give one or more check ids, e.g. --only alb.round-robin');
+  if (ids.length === 0)
+    throw new UsageError('--only: give one or more check ids, e.g. --only alb.round-robin');
   for (const id of ids) {
     if (!checkIds.includes(id)) {
-      throw new UsageError(`--only: unknown check id '${id}' (did you mean '${closest(id, [...checkIds])}'? see labdrill checks)`);
+      throw new UsageError(
+        `--only: unknown check id '${id}' (did you mean '${closest(id, [...checkIds])}'? see labdrill checks)`,
+      );
     }
   }
   return ids;

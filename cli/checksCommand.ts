@@ -14,7 +14,9 @@ export function registerChecksCommand(program: Command): void {
         return;
       }
       for (const entry of catalog) {
-        console.log(`${pc.bold(entry.id.padEnd(28))} ${entry.kind.padEnd(6)} ${entry.needs.join('+').padEnd(10)} ${entry.proves}`);
+        console.log(
+          `${pc.bold(entry.id.padEnd(28))} ${entry.kind.padEnd(6)} ${entry.needs.join('+').padEnd(10)} ${entry.proves}`,
+        );
       }
     });
 }

@@ -24,7 +24,9 @@ Examples:
       const faults = parseFaultFlag(flags.fault);
       parseOnly(flags.only); // bad ids stop here, before the twin starts
       process.exitCode = await withTwin(faults, async (twin) => {
-        console.log(pc.dim(`twin started${faults.size ? ` with faults ${faults.toString()}` : ''}: ${twin.stackFile}`));
+        console.log(
+          pc.dim(`twin started${faults.size ? ` with faults ${faults.toString()}` : ''}: ${twin.stackFile}`),
+        );
         return runAndReport(twin.stackFile, flags, faults.names());
       });
     });

@@ -18,15 +18,25 @@ export function drillIdFor(name: string): string {
   const drillIds = catalog.filter((entry) => entry.kind === 'drill').map((entry) => entry.id);
   const id = shortNames[name] ?? name;
   if (drillIds.includes(id)) return id;
-  const available = [...Object.entries(shortNames).filter(([, target]) => drillIds.includes(target)).map(([short]) => short), ...drillIds];
-  throw new UsageError(`unknown drill '${name}' (did you mean '${closest(name, available)}'? available: ${available.join(', ')})`);
+  const available = [
+    ...Object.entries(shortNames)
+      .filter(([, target]) => drillIds.includes(target))
+      .map(([short]) => short),
+    ...drillIds,
+  ];
+  throw new UsageError(
+    `unknown drill '${name}' (did you mean '${closest(name, available)}'? available: ${available.join(', ')})`,
+  );
 }
 
 export function registerDrillCommand(program: Command): void {
   program
     .command('drill')
     .description('run one drill against the stack: it changes the stack, measures, and always puts it back')
-    .argument('<name>', 'the drill: s3-deny-then-allow, rds-failover, aurora-failover, scale-out, self-heal (or its check id)')
+    .argument(
+      '<name>',
+      'the drill: s3-deny-then-allow, rds-failover, aurora-failover, scale-out, self-heal (or its check id)',
+    )
     .requiredOption('-c, --config <file>', 'stack file (YAML or JSON); it must set chaos.allow: true')
     .option('--chaos', 'confirm that the drill may change the stack (required)')
     .option('--dry-run', 'print the plan (each change and its undo) and touch nothing')
@@ -45,7 +55,10 @@ Examples:
       const id = drillIdFor(name);
       // The plan is printed by the drill itself, through the suite: the same code path as a real run.
       if (flags.dryRun) process.env.LABDRILL_DRY_RUN = '1';
-      else if (!flags.chaos) throw new UsageError(`the drill changes the stack: add --chaos to confirm (or --dry-run to see the plan)`);
+      else if (!flags.chaos)
+        throw new UsageError(
+          `the drill changes the stack: add --chaos to confirm (or --dry-run to see the plan)`,
+        );
       process.exitCode = await runAndReport(flags.config, { ...flags, only: id, chaos: true }, null);
     });
 }

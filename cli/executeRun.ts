@@ -4,8 +4,8 @@ import { startVitest } from 'vitest/node';
 import { loadStackFile } from '../config/loadStack.ts';
 import { CheckCollector } from '../reports/checkCollector.ts';
 import type { CheckResult, RunReport } from '../reports/evidence.ts';
-import { buildRunReport, writeReportJson } from '../reports/runReport.ts';
 import { writeJunitXml } from '../reports/junitXml.ts';
+import { buildRunReport, writeReportJson } from '../reports/runReport.ts';
 import { catalog, checkIds } from '../suites/catalog.ts';
 
 // `labdrill run`: validate, then start vitest on the suites with the collecting reporter. Probes run first,
@@ -30,7 +30,9 @@ export interface RunOutcome {
 const packageRoot = fileURLToPath(new URL('..', import.meta.url));
 
 export function labdrillVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
   return pkg.version;
 }
 
@@ -44,9 +46,15 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     LABDRILL_CHAOS: chaos ? '1' : '0',
   });
   const collector = new CheckCollector({ ...(options.onCheck ? { onCheck: options.onCheck } : {}) });
-  const parts = new Set(catalog.filter((entry) => !options.only || options.only.includes(entry.id)).map((e) => e.part));
-  const probeFiles = catalog.filter((e) => e.kind === 'probe' && parts.has(e.part)).map((e) => `suites/${e.part}.probes.ts`);
-  const drillFiles = catalog.filter((e) => e.kind === 'drill' && parts.has(e.part)).map((e) => `suites/${e.part}.drills.ts`);
+  const parts = new Set(
+    catalog.filter((entry) => !options.only || options.only.includes(entry.id)).map((e) => e.part),
+  );
+  const probeFiles = catalog
+    .filter((e) => e.kind === 'probe' && parts.has(e.part))
+    .map((e) => `suites/${e.part}.probes.ts`);
+  const drillFiles = catalog
+    .filter((e) => e.kind === 'drill' && parts.has(e.part))
+    .map((e) => `suites/${e.part}.drills.ts`);
   if (chaos) {
     await runVitestPhase([...new Set(probeFiles)], collector);
     await runVitestPhase([...new Set(drillFiles)], collector, 1);

@@ -4,10 +4,10 @@ import { catalog } from '../suites/catalog.ts';
 import { registerChecksCommand } from './checksCommand.ts';
 import { registerDemoCommand } from './demoCommand.ts';
 import { registerDrillCommand } from './drillCommand.ts';
+import { labdrillVersion } from './executeRun.ts';
 import { registerRestoreCommand } from './restoreCommand.ts';
 import { registerRunCommand } from './runCommand.ts';
 import { registerTwinCommand } from './twinCommand.ts';
-import { labdrillVersion } from './executeRun.ts';
 import { UsageError } from './usageError.ts';
 
 const program = new Command('labdrill')
@@ -45,8 +45,9 @@ try {
     process.stderr.write(`labdrill: ${error.message}\n`);
     process.exit(2);
   }
-  process.stderr.write(`labdrill: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `labdrill: internal error: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   if (process.env.LABDRILL_DEBUG) console.error(error);
   process.exit(1);
 }
-

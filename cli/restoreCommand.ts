@@ -8,7 +8,9 @@ import { createAwsClients } from '../probes/aws/awsClients.ts';
 export function registerRestoreCommand(program: Command): void {
   program
     .command('restore')
-    .description("put back every change a drill made that its journal says was not undone (after a crash or kill -9)")
+    .description(
+      'put back every change a drill made that its journal says was not undone (after a crash or kill -9)',
+    )
     .requiredOption('-c, --config <file>', 'stack file (for the region, profile and endpoints)')
     .option('--journal <file>', 'the drill journal (default: chaos.journal, else .labdrill/journal.jsonl)')
     .addHelpText(

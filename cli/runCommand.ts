@@ -4,7 +4,7 @@ import { loadStackFile } from '../config/loadStack.ts';
 import { exitCodeFor } from '../reports/runReport.ts';
 import { checkLine, githubAnnotations, summaryLines } from '../reports/terminalView.ts';
 import { parseOnly } from './checkSelection.ts';
-import { type RunOptions, executeRun } from './executeRun.ts';
+import { executeRun, type RunOptions } from './executeRun.ts';
 
 export interface RunFlags {
   only?: string;
@@ -13,7 +13,11 @@ export interface RunFlags {
 }
 
 /** Runs the checks, prints them as they finish, writes the reports; resolves to the exit code. */
-export async function runAndReport(stackFile: string, flags: RunFlags, twinFaults: string[] | null): Promise<0 | 1> {
+export async function runAndReport(
+  stackFile: string,
+  flags: RunFlags,
+  twinFaults: string[] | null,
+): Promise<0 | 1> {
   const options: RunOptions = {
     stackFile: resolve(stackFile),
     only: parseOnly(flags.only),

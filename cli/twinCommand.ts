@@ -19,7 +19,8 @@ Examples:
     )
     .action(async (flags: { fault?: string; listFaults?: boolean }) => {
       if (flags.listFaults) {
-        for (const fault of faultRegistry.filter((f) => f.simulated)) console.log(`${pc.bold(fault.name.padEnd(24))} ${fault.description}`);
+        for (const fault of faultRegistry.filter((f) => f.simulated))
+          console.log(`${pc.bold(fault.name.padEnd(24))} ${fault.description}`);
         return;
       }
       const faults = parseFaultFlag(flags.fault);

@@ -14,7 +14,11 @@ export function parseFaultFlag(text: string | undefined): FaultSet {
   }
 }
 
-export async function withTwin<T>(faults: FaultSet, body: (twin: RunningTwin) => Promise<T>, log?: (line: string) => void): Promise<T> {
+export async function withTwin<T>(
+  faults: FaultSet,
+  body: (twin: RunningTwin) => Promise<T>,
+  log?: (line: string) => void,
+): Promise<T> {
   const twin = await startTwin({ faults, ...(log ? { log } : {}) });
   const stopOnSignal = (signal: NodeJS.Signals) => {
     void twin.stop().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));

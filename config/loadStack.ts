@@ -17,12 +17,18 @@ export function loadStackFile(path: string): Stack {
   let text: string;
   try {
     const size = statSync(path).size;
-    if (size > maxStackFileBytes) throw new StackFileError(`${path}: file is ${size} bytes; a stack file may be at most 1 MiB`);
+    if (size > maxStackFileBytes)
+      throw new StackFileError(`${path}: file is ${size} bytes; a stack file may be at most 1 MiB`);
     text = readFileSync(path, 'utf8');
   } catch (error) {
     if (error instanceof StackFileError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a file' : String(code ?? error);
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'is a directory, not a file'
+          : String(code ?? error);
     throw new StackFileError(`${path}: cannot read stack file: ${why}`);
   }
   return parseStackText(text, label, extname(path).toLowerCase() === '.json' ? 'json' : 'yaml');
@@ -31,7 +37,9 @@ export function loadStackFile(path: string): Stack {
 export function parseStackText(text: string, label: string, format: 'json' | 'yaml'): Stack {
   const raw = format === 'json' ? parseJson(text, label) : parseYaml(text, label);
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new StackFileError(`${label}: the stack file must be a mapping of sections (name, s3, alb, …), got ${describe(raw)}`);
+    throw new StackFileError(
+      `${label}: the stack file must be a mapping of sections (name, s3, alb, …), got ${describe(raw)}`,
+    );
   }
   const result = stackSchema.safeParse(raw);
   if (!result.success) throw new StackFileError(formatIssues(label, result.error.issues, raw));
@@ -85,7 +93,9 @@ function formatIssue(issue: z.core.$ZodIssue, raw: unknown): string {
 }
 
 function unionMessage(field: string): string {
-  return field === 'exec' ? "must be { via: ssm } or { via: ssh, bastion: HOST, user: … }" : 'has the wrong shape';
+  return field === 'exec'
+    ? 'must be { via: ssm } or { via: ssh, bastion: HOST, user: … }'
+    : 'has the wrong shape';
 }
 
 function isNear(typed: string, known: string): boolean {
@@ -101,7 +111,8 @@ function knownKeysAt(path: string[]): string[] {
     const next = shape?.[segment];
     if (!next) {
       const def = schema._zod.def as { type: string; options?: z.core.$ZodType[] };
-      if (def.type === 'union' && def.options) return def.options.flatMap((option) => Object.keys(objectShape(option) ?? {}));
+      if (def.type === 'union' && def.options)
+        return def.options.flatMap((option) => Object.keys(objectShape(option) ?? {}));
       return [];
     }
     schema = next;

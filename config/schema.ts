@@ -93,7 +93,10 @@ const ec2Section = z.strictObject({
 });
 
 const vpcSection = z.strictObject({
-  id: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, 'must be a VPC id like vpc-0123456789abcdef0').optional(),
+  id: z
+    .string()
+    .regex(/^vpc-[0-9a-f]{8,17}$/, 'must be a VPC id like vpc-0123456789abcdef0')
+    .optional(),
   name: z.string().min(1).optional().describe('Name tag of the VPC, e.g. lab-vpc'),
 });
 
@@ -151,7 +154,12 @@ const probeSection = z
   .strictObject({
     timeoutMs: positiveMs.max(600_000).optional().describe('Per-request timeout for data-plane probes'),
     retries: z.number().int().min(0).max(10).optional().describe('Retries on transport errors only'),
-    maxBodyBytes: z.number().int().min(1024).max(64 * 1024 * 1024).optional(),
+    maxBodyBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .max(64 * 1024 * 1024)
+      .optional(),
     speedupSamples: z.number().int().min(3).max(1000).optional().describe('Samples per side for cf.speedup'),
   })
   .describe('Data-plane probe settings');

@@ -8,7 +8,12 @@ export const defaultSettings = {
 
 export interface Settings {
   probe: { timeoutMs: number; retries: number; maxBodyBytes: number; speedupSamples: number };
-  thresholds: { replicaLagP95Ms: number; failoverRtoS: number; scaleOutTimeoutS: number; scaleInTimeoutS: number };
+  thresholds: {
+    replicaLagP95Ms: number;
+    failoverRtoS: number;
+    scaleOutTimeoutS: number;
+    scaleInTimeoutS: number;
+  };
 }
 
 export function settingsFor(stack: Stack): Settings {

@@ -1,4 +1,4 @@
-import { type HttpProbeOptions, HttpProbeError, httpGet } from './http.ts';
+import { HttpProbeError, type HttpProbeOptions, httpGet } from './http.ts';
 import { type InstancePage, type PagePatterns, readInstancePage } from './page.ts';
 
 // Which instance served each of N requests through a load balancer. Every request opens a fresh
@@ -65,7 +65,8 @@ export async function sampleServingTargets(
         } else if (response.status < 500) {
           result.unidentified += 1;
         }
-        if (page.availabilityZone) result.byZone[page.availabilityZone] = (result.byZone[page.availabilityZone] ?? 0) + 1;
+        if (page.availabilityZone)
+          result.byZone[page.availabilityZone] = (result.byZone[page.availabilityZone] ?? 0) + 1;
       } catch (error) {
         if (!(error instanceof HttpProbeError)) throw error;
         result.transportErrors += 1;
@@ -80,7 +81,9 @@ export async function sampleServingTargets(
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, options.requests)) }, worker));
+  await Promise.all(
+    Array.from({ length: Math.max(1, Math.min(options.concurrency, options.requests)) }, worker),
+  );
   result.requests.sort((a, b) => a.index - b.index);
   return result;
 }

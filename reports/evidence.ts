@@ -101,7 +101,12 @@ export class EvidenceRecorder {
   measure(name: string, value: number, unit: string, note?: string): void {
     if (this.evidence.measurements.length >= evidenceLimits.listItems) return;
     const rounded = Number.isFinite(value) ? Math.round(value * 1000) / 1000 : value;
-    this.evidence.measurements.push({ name, value: rounded, unit, ...(note ? { note: boundText(note) } : {}) });
+    this.evidence.measurements.push({
+      name,
+      value: rounded,
+      unit,
+      ...(note ? { note: boundText(note) } : {}),
+    });
   }
 
   excerpt(excerpt: Excerpt): void {

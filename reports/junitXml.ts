@@ -1,15 +1,20 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunReport } from './evidence.ts';
+import { withoutXmlForbidden } from './untrustedText.ts';
 
 // junit.xml for CI systems: one testcase per check, classname = lab part (the id's first segment).
 
-const xmlEscapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+const xmlEscapes: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&apos;',
+};
 
 function escapeXml(text: string): string {
-  // Control characters are not allowed in XML 1.0 at all, so they are dropped rather than escaped.
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping them is the point
-  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '').replace(/[&<>"']/g, (c) => xmlEscapes[c]!);
+  return withoutXmlForbidden(text).replace(/[&<>"']/g, (c) => xmlEscapes[c] ?? c);
 }
 
 export function renderJunitXml(report: RunReport): string {
@@ -25,16 +30,13 @@ export function renderJunitXml(report: RunReport): string {
         .filter(Boolean)
         .join('\n'),
     );
-    switch (check.verdict) {
-      case 'pass':
-        return `${open}\n      <system-out>${details}</system-out>\n    </testcase>`;
-      case 'skip':
-        return `${open}\n      <skipped message="${reason}"/>\n    </testcase>`;
-      case 'fail':
-        return `${open}\n      <failure message="${reason}" type="fail">${details}</failure>\n    </testcase>`;
-      case 'error':
-        return `${open}\n      <error message="${reason}" type="error">${details}</error>\n    </testcase>`;
-    }
+    const body: Record<typeof check.verdict, string> = {
+      pass: `      <system-out>${details}</system-out>`,
+      skip: `      <skipped message="${reason}"/>`,
+      fail: `      <failure message="${reason}" type="fail">${details}</failure>`,
+      error: `      <error message="${reason}" type="error">${details}</error>`,
+    };
+    return `${open}\n${body[check.verdict]}\n    </testcase>`;
   });
   const { summary } = report;
   return [

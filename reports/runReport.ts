@@ -21,7 +21,13 @@ export function buildRunReport(results: readonly CheckResult[], facts: RunFacts)
     return index === -1 ? Number.MAX_SAFE_INTEGER : index;
   };
   const checks = [...results].sort((a, b) => rank(a.id) - rank(b.id));
-  const summary: Record<Verdict, number> & { total: number } = { pass: 0, fail: 0, error: 0, skip: 0, total: 0 };
+  const summary: Record<Verdict, number> & { total: number } = {
+    pass: 0,
+    fail: 0,
+    error: 0,
+    skip: 0,
+    total: 0,
+  };
   for (const result of checks) {
     summary[result.verdict] += 1;
     summary.total += 1;

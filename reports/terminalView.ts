@@ -1,5 +1,6 @@
 import pc from 'picocolors';
 import type { CheckResult, RunReport, Verdict } from './evidence.ts';
+import { safeForTerminal } from './untrustedText.ts';
 
 // The terminal view of the evidence: one line per check as it finishes, then a summary.
 // Everything printed from a stack is stripped of control characters so it cannot steer the terminal.
@@ -11,15 +12,12 @@ const marks: Record<Verdict, string> = {
   skip: pc.dim('- skip '),
 };
 
-export function safeForTerminal(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing escape sequences from untrusted text
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
-}
-
 export function checkLine(result: CheckResult): string {
   const seconds = `${(result.durationMs / 1000).toFixed(1)}s`;
   const line = `${marks[result.verdict]}  ${result.id.padEnd(28)} ${safeForTerminal(result.reason)} ${pc.dim(seconds)}`;
-  return result.fix && result.verdict === 'fail' ? `${line}\n${' '.repeat(40)}${pc.yellow(`fix: ${safeForTerminal(result.fix)}`)}` : line;
+  return result.fix && result.verdict === 'fail'
+    ? `${line}\n${' '.repeat(40)}${pc.yellow(`fix: ${safeForTerminal(result.fix)}`)}`
+    : line;
 }
 
 export function summaryLines(report: RunReport, files: string[]): string[] {
@@ -39,11 +37,11 @@ export function summaryLines(report: RunReport, files: string[]): string[] {
 
 /** GitHub Actions workflow commands, so failed checks show up as annotations on the run. */
 export function githubAnnotations(report: RunReport): string[] {
-  const escape = (text: string) => text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  const escapeData = (text: string) => text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
   return report.checks
     .filter((check) => check.verdict === 'fail' || check.verdict === 'error')
     .map((check) => {
       const message = check.fix ? `${check.reason} — fix: ${check.fix}` : check.reason;
-      return `::error title=${escape(`labdrill ${check.id} (${check.verdict})`).replace(/[:,]/g, ' ')}::${escape(safeForTerminal(message))}`;
+      return `::error title=${escapeData(`labdrill ${check.id} (${check.verdict})`).replace(/[:,]/g, ' ')}::${escapeData(safeForTerminal(message))}`;
     });
 }

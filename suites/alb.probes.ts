@@ -1,7 +1,7 @@
-import { sampleServingTargets } from '../probes/servingTargets.ts';
-import { defaultSampleSize, testEvenShares } from '../probes/stats/evenShares.ts';
 import { AwsProbeError } from '../probes/aws/awsCall.ts';
 import type { LabInventory } from '../probes/aws/labInventory.ts';
+import { sampleServingTargets } from '../probes/servingTargets.ts';
+import { defaultSampleSize, testEvenShares } from '../probes/stats/evenShares.ts';
 import type { EvidenceRecorder } from '../reports/evidence.ts';
 import { awsCheck, inventoryIfConfigured, needsAlbName, needsVpc, outcomeOf } from './awsCheck.ts';
 import { check, failed, passed, skipped } from './check.ts';
@@ -12,13 +12,20 @@ import { checkAlbTargets } from './rules/albTargets.ts';
 const albInventory = inventoryIfConfigured([needsAlbName]);
 
 /** Healthy instance targets as the load balancer reports them, or null when AWS cannot say. */
-async function healthyTargetIds(lab: LabInventory | undefined, evidence: EvidenceRecorder): Promise<string[] | null> {
+async function healthyTargetIds(
+  lab: LabInventory | undefined,
+  evidence: EvidenceRecorder,
+): Promise<string[] | null> {
   if (!lab) return null;
   try {
     const health = await lab.targetHealth();
     evidence.set(
       'targetHealth',
-      health.map((t) => ({ id: t.Target?.Id ?? '', state: t.TargetHealth?.State ?? '', reason: t.TargetHealth?.Reason ?? null })),
+      health.map((t) => ({
+        id: t.Target?.Id ?? '',
+        state: t.TargetHealth?.State ?? '',
+        reason: t.TargetHealth?.Reason ?? null,
+      })),
     );
     return health.filter((t) => t.TargetHealth?.State === 'healthy').map((t) => t.Target!.Id!);
   } catch (error) {
@@ -34,7 +41,8 @@ check('alb.round-robin', async ({ stack, settings, evidence }) => {
   const healthy = await healthyTargetIds(albInventory, evidence);
   const known = healthy?.length || stack.alb?.expectedTargets || stack.ec2?.instanceUrls?.length;
   const targets = known ?? 2;
-  if (!known) evidence.note('the number of targets is not configured (alb.expectedTargets); assuming the lab\'s 2');
+  if (!known)
+    evidence.note("the number of targets is not configured (alb.expectedTargets); assuming the lab's 2");
   const requests = stack.alb?.samples ?? defaultSampleSize(targets);
   const served = await sampleServingTargets(url, {
     requests,
@@ -55,7 +63,11 @@ check('alb.round-robin', async ({ stack, settings, evidence }) => {
   evidence.measure('p-value', test.pValue, '', `alpha ${test.alpha}`);
   evidence.measure('5xx responses', served.status5xx, 'responses');
   evidence.measure('transport errors', served.transportErrors, 'requests');
-  evidence.series('serving latency', 'ms', served.requests.map((r) => Math.round(r.ms * 10) / 10));
+  evidence.series(
+    'serving latency',
+    'ms',
+    served.requests.map((r) => Math.round(r.ms * 10) / 10),
+  );
   const shares = Object.entries(served.byInstance)
     .map(([id, count]) => `${id}${served.zoneOf[id] ? ` (${served.zoneOf[id]})` : ''} ${count}`)
     .join(', ');
@@ -74,7 +86,7 @@ check('alb.round-robin', async ({ stack, settings, evidence }) => {
   if (served.unidentified > requests / 2) {
     return failed(
       `${served.unidentified} of ${requests} pages did not show an instance id`,
-      'serve the lab\'s index.php (instance id and AZ from the metadata service), or set alb.instancePattern',
+      "serve the lab's index.php (instance id and AZ from the metadata service), or set alb.instancePattern",
     );
   }
   if (zones.length < 2) {
@@ -90,7 +102,9 @@ check('alb.round-robin', async ({ stack, settings, evidence }) => {
       'use the round_robin algorithm on the target group, turn off stickiness, and make every target healthy',
     );
   }
-  return passed(`${answered} requests over ${seen.length} targets in ${zones.length} AZs: ${shares} (p = ${test.pValue.toFixed(3)})`);
+  return passed(
+    `${answered} requests over ${seen.length} targets in ${zones.length} AZs: ${shares} (p = ${test.pValue.toFixed(3)})`,
+  );
 });
 
 awsCheck('alb.targets.healthy', [needsAlbName], async (c) => {

@@ -3,8 +3,8 @@ import type { Stack } from '../config/schema.ts';
 import { AwsProbeError } from '../probes/aws/awsCall.ts';
 import { createAwsClients } from '../probes/aws/awsClients.ts';
 import { LabInventory } from '../probes/aws/labInventory.ts';
+import { type CheckContext, check, failed, type Outcome, passed, skipped } from './check.ts';
 import type { RuleResult } from './rules/ruleResult.ts';
-import { type CheckContext, type Outcome, check, failed, passed, skipped } from './check.ts';
 import { runContext } from './runContext.ts';
 
 // Checks that read the stack through the AWS APIs. They skip (saying which field is missing) when the
@@ -46,7 +46,10 @@ export function awsCheck(
       return await body({ ...c, inventory: lab });
     } catch (error) {
       if (error instanceof AwsProbeError && error.kind === 'not-found') {
-        return failed(error.message, 'check the resource names in the stack file against the console (or run labdrill discover)');
+        return failed(
+          error.message,
+          'check the resource names in the stack file against the console (or run labdrill discover)',
+        );
       }
       throw error;
     }

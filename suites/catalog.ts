@@ -27,7 +27,8 @@ export const catalog: readonly CatalogEntry[] = [
     kind: 'probe',
     needs: ['aws'],
     part: 's3',
-    proves: 'the policy grants only s3:GetObject to "*" on arn:aws:s3:::BUCKET/*, and Block Public Access settings are consistent with it',
+    proves:
+      'the policy grants only s3:GetObject to "*" on arn:aws:s3:::BUCKET/*, and Block Public Access settings are consistent with it',
   },
   {
     id: 's3.website.deny-then-allow',
@@ -44,7 +45,8 @@ export const catalog: readonly CatalogEntry[] = [
     kind: 'probe',
     needs: ['http'],
     part: 'cloudfront',
-    proves: 'a repeated GET through CloudFront is a "Hit from cloudfront", with Via naming CloudFront and an Age',
+    proves:
+      'a repeated GET through CloudFront is a "Hit from cloudfront", with Via naming CloudFront and an Age',
   },
   {
     id: 'cf.origin',
@@ -52,7 +54,7 @@ export const catalog: readonly CatalogEntry[] = [
     kind: 'probe',
     needs: ['aws'],
     part: 'cloudfront',
-    proves: 'the distribution origin is the lab bucket\'s website endpoint and a default root object is set',
+    proves: "the distribution origin is the lab bucket's website endpoint and a default root object is set",
   },
   {
     id: 'cf.speedup',
@@ -76,7 +78,8 @@ export const catalog: readonly CatalogEntry[] = [
     kind: 'probe',
     needs: ['aws'],
     part: 'network',
-    proves: 'public subnets route 0.0.0.0/0 to an internet gateway; each private subnet to a NAT gateway in its own AZ',
+    proves:
+      'public subnets route 0.0.0.0/0 to an internet gateway; each private subnet to a NAT gateway in its own AZ',
   },
   {
     id: 'net.private.no-public-ip',
@@ -92,7 +95,8 @@ export const catalog: readonly CatalogEntry[] = [
     kind: 'probe',
     needs: ['aws'],
     part: 'network',
-    proves: 'the app SG takes HTTP from the ALB SG, the DB SG takes 3306 only from the VPC or the app SG; SSH open to the world is flagged',
+    proves:
+      'the app SG takes HTTP from the ALB SG, the DB SG takes 3306 only from the VPC or the app SG; SSH open to the world is flagged',
   },
   {
     id: 'ec2.app.page',
@@ -108,7 +112,8 @@ export const catalog: readonly CatalogEntry[] = [
     kind: 'probe',
     needs: ['exec'],
     part: 'efs',
-    proves: 'a unique canary written through one instance is read through every other instance (and over HTTP where served), then removed',
+    proves:
+      'a unique canary written through one instance is read through every other instance (and over HTTP where served), then removed',
   },
   {
     id: 'efs.mount-targets',
@@ -132,7 +137,8 @@ export const catalog: readonly CatalogEntry[] = [
     kind: 'probe',
     needs: ['http'],
     part: 'alb',
-    proves: 'N requests through the ALB reach every healthy target and both AZs, with shares consistent with round robin (chi-square test, N chosen for power), and no 5xx',
+    proves:
+      'N requests through the ALB reach every healthy target and both AZs, with shares consistent with round robin (chi-square test, N chosen for power), and no 5xx',
   },
   {
     id: 'alb.placement',
@@ -148,7 +154,8 @@ export const catalog: readonly CatalogEntry[] = [
     kind: 'probe',
     needs: ['aws'],
     part: 'rds',
-    proves: 'MultiAZ is true with a secondary AZ, the instance is not publicly accessible, and backups are on',
+    proves:
+      'MultiAZ is true with a secondary AZ, the instance is not publicly accessible, and backups are on',
   },
   {
     id: 'asg.config',
@@ -156,7 +163,8 @@ export const catalog: readonly CatalogEntry[] = [
     kind: 'probe',
     needs: ['aws'],
     part: 'asg',
-    proves: 'min/desired/max, launch template and version, private subnets in two AZs, attached target group, ELB health checks, a target-tracking CPU policy',
+    proves:
+      'min/desired/max, launch template and version, private subnets in two AZs, attached target group, ELB health checks, a target-tracking CPU policy',
   },
   {
     id: 'dns.custom-domain',

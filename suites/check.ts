@@ -1,7 +1,7 @@
 import { test } from 'vitest';
 import type { Stack } from '../config/schema.ts';
 import type { Settings } from '../config/settings.ts';
-import { type CheckResult, EvidenceRecorder, type Verdict, boundText } from '../reports/evidence.ts';
+import { boundText, type CheckResult, EvidenceRecorder, type Verdict } from '../reports/evidence.ts';
 import { catalogEntry } from './catalog.ts';
 import { runContext } from './runContext.ts';
 
@@ -56,7 +56,10 @@ export function check(id: string, body: (c: CheckContext) => Promise<Outcome>): 
       errorReason = error instanceof Error ? error.message : String(error);
     }
     const verdict: Verdict = outcome?.verdict ?? 'error';
-    const reason = boundText((outcome?.reason ?? `could not measure: ${errorReason}`).split('\n')[0] ?? '', 500);
+    const reason = boundText(
+      (outcome?.reason ?? `could not measure: ${errorReason}`).split('\n')[0] ?? '',
+      500,
+    );
     task.meta.labdrill = {
       id,
       title: entry.title,

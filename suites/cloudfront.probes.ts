@@ -1,11 +1,11 @@
-import type { HttpSample } from '../probes/http.ts';
-import { median } from '../probes/stats/quantiles.ts';
 import { getDistribution } from '../probes/aws/cloudFront.ts';
+import type { HttpSample } from '../probes/http.ts';
+import { httpGet } from '../probes/http.ts';
+import { median } from '../probes/stats/quantiles.ts';
 import { awsCheck, outcomeOf } from './awsCheck.ts';
 import { check, failed, passed, skipped } from './check.ts';
-import { checkCfOrigin } from './rules/cfOrigin.ts';
 import { getWithEvidence, httpOptions } from './httpEvidence.ts';
-import { httpGet } from '../probes/http.ts';
+import { checkCfOrigin } from './rules/cfOrigin.ts';
 
 const attemptsForHit = 4;
 
@@ -22,10 +22,13 @@ check('cf.cache.hit', async ({ stack, settings, evidence }) => {
       const via = response.headers.via ?? '';
       const age = response.headers.age;
       evidence.measure('hit after requests', attempt, 'requests');
-      if (!/cloudfront/i.test(via)) return failed(`x-cache says Hit but Via does not name CloudFront (Via: ${via || 'none'})`);
+      if (!/cloudfront/i.test(via))
+        return failed(`x-cache says Hit but Via does not name CloudFront (Via: ${via || 'none'})`);
       if (age === undefined) return failed('a CloudFront hit without an Age header');
       evidence.measure('age', Number(age), 's');
-      return passed(`request ${attempt} was "Hit from cloudfront" (Age ${age}, pop ${response.headers['x-amz-cf-pop'] ?? '?'})`);
+      return passed(
+        `request ${attempt} was "Hit from cloudfront" (Age ${age}, pop ${response.headers['x-amz-cf-pop'] ?? '?'})`,
+      );
     }
   }
   const last = seen.at(-1)!;
@@ -87,7 +90,10 @@ awsCheck(
     ['s3.bucket', (s) => s.s3?.bucket],
   ],
   async (c) => {
-    const distribution = await getDistribution(c.inventory.clients.cloudFront, c.stack.cloudfront!.distributionId!);
+    const distribution = await getDistribution(
+      c.inventory.clients.cloudFront,
+      c.stack.cloudfront!.distributionId!,
+    );
     const config = distribution.DistributionConfig;
     c.evidence.set('distribution', {
       id: distribution.Id ?? null,
@@ -96,6 +102,9 @@ awsCheck(
       defaultRootObject: config?.DefaultRootObject ?? null,
       origins: (config?.Origins?.Items ?? []).map((origin) => origin.DomainName ?? ''),
     });
-    return outcomeOf(checkCfOrigin({ distribution, bucket: c.stack.s3!.bucket!, region: c.stack.region! }), c);
+    return outcomeOf(
+      checkCfOrigin({ distribution, bucket: c.stack.s3!.bucket!, region: c.stack.region! }),
+      c,
+    );
   },
 );

@@ -1,9 +1,9 @@
-import { createAwsClients } from '../probes/aws/awsClients.ts';
-import { createDrillProgress } from '../drills/progress.ts';
 import { type Drill, runDrill } from '../drills/experiment.ts';
 import { callerAccountOf, checkDrillGuards } from '../drills/guards.ts';
 import { journalPathFor } from '../drills/journal.ts';
-import { type CheckContext, type Outcome, check, skipped } from './check.ts';
+import { createDrillProgress } from '../drills/progress.ts';
+import { createAwsClients } from '../probes/aws/awsClients.ts';
+import { type CheckContext, check, type Outcome, skipped } from './check.ts';
 import { runContext } from './runContext.ts';
 
 // A drill as a check: skipped unless both opt-ins are given, refused against the wrong account, then run
@@ -18,8 +18,15 @@ export function drillCheck<T>(
     if (dryRun) {
       const prepared = prepare(c);
       if ('skip' in prepared) return skipped(prepared.skip);
-      const result = await runDrill(prepared.drill, { journal: journalPathFor(c.stack), clients: {}, dryRun: true, evidence: c.evidence });
-      const plan = result.plan.map((step, index) => `${index + 1}. ${step.step} (undo: ${step.undoText})`).join("; ");
+      const result = await runDrill(prepared.drill, {
+        journal: journalPathFor(c.stack),
+        clients: {},
+        dryRun: true,
+        evidence: c.evidence,
+      });
+      const plan = result.plan
+        .map((step, index) => `${index + 1}. ${step.step} (undo: ${step.undoText})`)
+        .join('; ');
       return skipped(`dry run, nothing changed; plan: ${plan || 'no changes'}`);
     }
     if (!chaos) {
@@ -33,7 +40,11 @@ export function drillCheck<T>(
     if ('skip' in prepared) return skipped(prepared.skip);
     const clients = createAwsClients(c.stack);
     try {
-      const guard = checkDrillGuards({ chaosFlag: true, stack: c.stack, ...(await callerAccountOf(clients.sts)) });
+      const guard = checkDrillGuards({
+        chaosFlag: true,
+        stack: c.stack,
+        ...(await callerAccountOf(clients.sts)),
+      });
       if (!guard.allowed) return skipped(`refused: ${guard.reason}`);
       const result = await runDrill(prepared.drill, {
         journal: journalPathFor(c.stack),
@@ -44,7 +55,11 @@ export function drillCheck<T>(
       for (const step of result.rolledBack) c.evidence.event('rolled back', `${step.step}: ${step.message}`);
       const { outcome } = result;
       if (outcome.verdict === 'error') throw new Error(outcome.reason);
-      return { verdict: outcome.verdict, reason: outcome.reason, ...(outcome.fix ? { fix: outcome.fix } : {}) };
+      return {
+        verdict: outcome.verdict,
+        reason: outcome.reason,
+        ...(outcome.fix ? { fix: outcome.fix } : {}),
+      };
     } finally {
       clients.destroy();
     }

@@ -1,7 +1,7 @@
+import { httpGet } from '../probes/http.ts';
 import type { InstancePage } from '../probes/page.ts';
 import { readInstancePage } from '../probes/page.ts';
 import { sampleServingTargets } from '../probes/servingTargets.ts';
-import { httpGet } from '../probes/http.ts';
 import { check, failed, passed, skipped } from './check.ts';
 import { httpOptions, recordResponse } from './httpEvidence.ts';
 
@@ -14,7 +14,10 @@ check('ec2.app.page', async ({ stack, settings, evidence }) => {
       const response = await httpGet(url, httpOptions(settings));
       recordResponse(evidence, `GET ${url}`, response, 1500);
       if (response.status !== 200) {
-        return failed(`${url} answers ${response.status}, expected the lab page with 200`, 'check Apache and index.php on the instance');
+        return failed(
+          `${url} answers ${response.status}, expected the lab page with 200`,
+          'check Apache and index.php on the instance',
+        );
       }
       pages.push({ source: url, page: readInstancePage(response.body, patterns) });
     }
@@ -27,12 +30,14 @@ check('ec2.app.page', async ({ stack, settings, evidence }) => {
       http: httpOptions(settings),
       ...(patterns ? { patterns } : {}),
     });
-    for (const [instanceId, page] of Object.entries(served.pages)) pages.push({ source: `ALB → ${instanceId}`, page });
+    for (const [instanceId, page] of Object.entries(served.pages))
+      pages.push({ source: `ALB → ${instanceId}`, page });
     if (pages.length === 0) {
       const firstError = served.requests.find((request) => request.error)?.error;
       throw new Error(firstError ?? `no page through ${stack.alb.url} showed an instance id`);
     }
-    if (pages.length < targets) evidence.note(`only ${pages.length} of ${targets} expected instances answered through the ALB`);
+    if (pages.length < targets)
+      evidence.note(`only ${pages.length} of ${targets} expected instances answered through the ALB`);
   } else {
     return skipped('needs ec2.instanceUrls or alb.url in the stack file');
   }
@@ -66,6 +71,8 @@ check('ec2.app.page', async ({ stack, settings, evidence }) => {
       );
     }
   }
-  const summary = pages.map(({ page }) => `${page.instanceId} ${page.availabilityZone} ${page.privateIp}`).join('; ');
+  const summary = pages
+    .map(({ page }) => `${page.instanceId} ${page.availabilityZone} ${page.privateIp}`)
+    .join('; ');
   return passed(`${pages.length} instance page(s) show their metadata and the SAMPLE table: ${summary}`);
 });

@@ -18,10 +18,19 @@ const needsFileSystem: [string, (s: import('../config/schema.ts').Stack) => unkn
 awsCheck('efs.mount-targets', [needsFileSystem], async (c) => {
   const lab = c.inventory;
   const fileSystemId = c.stack.efs!.fileSystemId!;
-  const [mountTargets, appInstances] = await Promise.all([describeMountTargets(lab.clients.efs, fileSystemId), lab.appInstances()]);
+  const [mountTargets, appInstances] = await Promise.all([
+    describeMountTargets(lab.clients.efs, fileSystemId),
+    lab.appInstances(),
+  ]);
   const mountTargetGroupIds = Object.fromEntries(
     await Promise.all(
-      mountTargets.map(async (target) => [target.MountTargetId!, await describeMountTargetSecurityGroups(lab.clients.efs, target.MountTargetId!)] as const),
+      mountTargets.map(
+        async (target) =>
+          [
+            target.MountTargetId!,
+            await describeMountTargetSecurityGroups(lab.clients.efs, target.MountTargetId!),
+          ] as const,
+      ),
     ),
   );
   const groupIds = [...Object.values(mountTargetGroupIds).flat(), ...instanceGroupIds(appInstances)];
@@ -30,7 +39,14 @@ awsCheck('efs.mount-targets', [needsFileSystem], async (c) => {
     c.stack.vpc ? lab.vpcCidrs() : Promise.resolve([]),
   ]);
   return outcomeOf(
-    checkEfsMountTargets({ fileSystemId, mountTargets, appInstances, mountTargetGroupIds, securityGroups, vpcCidrs }),
+    checkEfsMountTargets({
+      fileSystemId,
+      mountTargets,
+      appInstances,
+      mountTargetGroupIds,
+      securityGroups,
+      vpcCidrs,
+    }),
     c,
   );
 });
@@ -38,9 +54,11 @@ awsCheck('efs.mount-targets', [needsFileSystem], async (c) => {
 // A canary written through one instance must be readable through every other: that is what "shared" means.
 awsCheck('efs.shared', [['exec', (s) => s.exec]], async (c) => {
   const mountPath = c.stack.efs?.path;
-  if (!mountPath) return skipped('efs.path (where EFS is mounted on the instances) is not set in the stack file');
+  if (!mountPath)
+    return skipped('efs.path (where EFS is mounted on the instances) is not set in the stack file');
   const instances = (await c.inventory.appInstances()).filter((i) => i.State?.Name === 'running');
-  if (instances.length < 2) return skipped(`needs at least two running app instances, found ${instances.length}`);
+  if (instances.length < 2)
+    return skipped(`needs at least two running app instances, found ${instances.length}`);
   const exec = execForStack(c.stack)!;
   const name = `.labdrill-canary-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
   const content = `labdrill-${randomBytes(8).toString('hex')}`;
@@ -64,7 +82,10 @@ awsCheck('efs.shared', [['exec', (s) => s.exec]], async (c) => {
     for (const reader of readers) {
       const read = await exec.run(target(reader), readFile(path, 1024), { timeoutMs });
       const ok = read.exitCode === 0 && read.stdout.trim() === content;
-      c.evidence.event(`read through ${reader.InstanceId}`, ok ? 'canary found' : `not found (exit ${read.exitCode})`);
+      c.evidence.event(
+        `read through ${reader.InstanceId}`,
+        ok ? 'canary found' : `not found (exit ${read.exitCode})`,
+      );
       if (!ok) misses.push(`${reader.InstanceId} (${reader.Placement?.AvailabilityZone ?? '?'})`);
     }
     // Over HTTP too, where the app serves the EFS directory: the student's own test in the lab.
@@ -75,13 +96,23 @@ awsCheck('efs.shared', [['exec', (s) => s.exec]], async (c) => {
         const url = new URL(`${urlPath.replace(/\/$/, '')}/${name}`, base).toString();
         const response = await httpGet(url, httpOptions(c.settings));
         const ok = response.status === 200 && response.body.trim() === content;
-        c.evidence.excerpt({ label: `GET canary over HTTP`, url, status: response.status, body: response.body.slice(0, 200) });
+        c.evidence.excerpt({
+          label: `GET canary over HTTP`,
+          url,
+          status: response.status,
+          body: response.body.slice(0, 200),
+        });
         if (!ok) misses.push(`${url} (HTTP ${response.status})`);
       }
     }
   } finally {
-    const removed = await exec.run(target(writer!), removeFile(path), { timeoutMs }).catch((error: Error) => error);
-    c.evidence.event('removed canary', removed instanceof Error ? `failed: ${removed.message}` : `exit ${removed.exitCode}`);
+    const removed = await exec
+      .run(target(writer!), removeFile(path), { timeoutMs })
+      .catch((error: Error) => error);
+    c.evidence.event(
+      'removed canary',
+      removed instanceof Error ? `failed: ${removed.message}` : `exit ${removed.exitCode}`,
+    );
     await exec.close();
   }
   if (misses.length > 0) {
@@ -90,5 +121,7 @@ awsCheck('efs.shared', [['exec', (s) => s.exec]], async (c) => {
       `mount the same EFS file system (${c.stack.efs?.fileSystemId ?? 'fs-…'}) at ${mountPath} on every instance instead of a local directory`,
     );
   }
-  return passed(`a canary written through ${writer!.InstanceId} was read through ${readers.length} other instance(s)`);
+  return passed(
+    `a canary written through ${writer!.InstanceId} was read through ${readers.length} other instance(s)`,
+  );
 });

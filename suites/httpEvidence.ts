@@ -14,7 +14,12 @@ export function httpOptions(settings: Settings, extra: Partial<HttpProbeOptions>
   };
 }
 
-export function recordResponse(evidence: EvidenceRecorder, label: string, sample: HttpSample, bodyChars = 600): void {
+export function recordResponse(
+  evidence: EvidenceRecorder,
+  label: string,
+  sample: HttpSample,
+  bodyChars = 600,
+): void {
   evidence.excerpt({
     label,
     method: sample.method,

@@ -1,6 +1,6 @@
-import { describeDbInstance } from '../probes/aws/rds.ts';
-import { instanceGroupIds } from '../probes/aws/labInventory.ts';
 import { describeInstances } from '../probes/aws/ec2.ts';
+import { instanceGroupIds } from '../probes/aws/labInventory.ts';
+import { describeDbInstance } from '../probes/aws/rds.ts';
 import { awsCheck, needsAlbName, needsVpc, outcomeOf } from './awsCheck.ts';
 import { skipped } from './check.ts';
 import { checkNetRoutes } from './rules/netRoutes.ts';
@@ -25,10 +25,21 @@ awsCheck('net.routes', [needsVpc], async (c) => {
   ]);
   const hasApp = Boolean(c.stack.alb?.name || c.stack.asg?.name || c.stack.ec2?.instanceIds?.length);
   const appSubnetIds = hasApp
-    ? [...new Set((await lab.appInstances()).map((i) => i.SubnetId).filter((id): id is string => Boolean(id)))]
+    ? [
+        ...new Set(
+          (await lab.appInstances()).map((i) => i.SubnetId).filter((id): id is string => Boolean(id)),
+        ),
+      ]
     : undefined;
   return outcomeOf(
-    checkNetRoutes({ vpcId, subnets, routeTables, natGateways, internetGateways, ...(appSubnetIds ? { appSubnetIds } : {}) }),
+    checkNetRoutes({
+      vpcId,
+      subnets,
+      routeTables,
+      natGateways,
+      internetGateways,
+      ...(appSubnetIds ? { appSubnetIds } : {}),
+    }),
     c,
   );
 });
@@ -38,13 +49,18 @@ awsCheck('net.private.no-public-ip', [], async (c) => {
     return skipped('needs alb.name, asg.name or ec2.instanceIds to know the app instances');
   }
   const instances = await c.inventory.appInstances();
-  if (instances.length === 0) throw new Error('no app instances found behind the load balancer or in the group');
+  if (instances.length === 0)
+    throw new Error('no app instances found behind the load balancer or in the group');
   return outcomeOf(checkNoPublicIp(instances), c);
 });
 
 awsCheck('net.sg.least-privilege', [needsVpc, needsAlbName], async (c) => {
   const lab = c.inventory;
-  const [loadBalancer, instances, vpcCidrs] = await Promise.all([lab.loadBalancer(), lab.appInstances(), lab.vpcCidrs()]);
+  const [loadBalancer, instances, vpcCidrs] = await Promise.all([
+    lab.loadBalancer(),
+    lab.appInstances(),
+    lab.vpcCidrs(),
+  ]);
   const albGroupIds = loadBalancer.SecurityGroups ?? [];
   const appGroupIds = instanceGroupIds(instances);
   const dbGroupIds = c.stack.rds?.instance
@@ -56,11 +72,18 @@ awsCheck('net.sg.least-privilege', [needsVpc, needsAlbName], async (c) => {
   const bastion = bastionRef
     ? await describeInstances(
         lab.clients.ec2,
-        bastionRef.startsWith('i-') ? { ids: [bastionRef] } : { filters: [{ Name: 'tag:Name', Values: [bastionRef] }] },
+        bastionRef.startsWith('i-')
+          ? { ids: [bastionRef] }
+          : { filters: [{ Name: 'tag:Name', Values: [bastionRef] }] },
       )
     : [];
   const bastionGroupIds = instanceGroupIds(bastion);
-  const securityGroups = await lab.securityGroups([...albGroupIds, ...appGroupIds, ...dbGroupIds, ...bastionGroupIds]);
+  const securityGroups = await lab.securityGroups([
+    ...albGroupIds,
+    ...appGroupIds,
+    ...dbGroupIds,
+    ...bastionGroupIds,
+  ]);
   return outcomeOf(
     checkSecurityGroups({ vpcCidrs, albGroupIds, appGroupIds, dbGroupIds, bastionGroupIds, securityGroups }),
     c,

@@ -22,7 +22,9 @@ export function runContext(): RunContext {
   if (cached) return cached;
   const stackFile = process.env.LABDRILL_STACK;
   if (!stackFile) {
-    throw new Error('LABDRILL_STACK is not set: name the stack file, e.g. LABDRILL_STACK=stack.yaml npx vitest');
+    throw new Error(
+      'LABDRILL_STACK is not set: name the stack file, e.g. LABDRILL_STACK=stack.yaml npx vitest',
+    );
   }
   const stack = loadStackFile(stackFile);
   const onlyText = process.env.LABDRILL_ONLY?.trim();

@@ -3,7 +3,8 @@ import { drillCheck } from './drillCheck.ts';
 import { httpOptions } from './httpEvidence.ts';
 
 drillCheck('s3.website.deny-then-allow', ({ stack, settings }) => {
-  if (!stack.s3?.bucket || !stack.s3.websiteUrl) return { skip: 'needs s3.bucket and s3.websiteUrl in the stack file' };
+  if (!stack.s3?.bucket || !stack.s3.websiteUrl)
+    return { skip: 'needs s3.bucket and s3.websiteUrl in the stack file' };
   if (!stack.region) return { skip: 'region is not set in the stack file' };
   return {
     drill: s3DenyThenAllowDrill({

@@ -1,8 +1,8 @@
 import { getBucketPolicy, getPublicAccessBlock } from '../probes/aws/s3.ts';
 import { awsCheck, needsBucket, outcomeOf } from './awsCheck.ts';
 import { check, failed, passed, skipped } from './check.ts';
-import { checkS3PolicyLeastPrivilege } from './rules/s3PolicyLeastPrivilege.ts';
 import { getWithEvidence } from './httpEvidence.ts';
+import { checkS3PolicyLeastPrivilege } from './rules/s3PolicyLeastPrivilege.ts';
 
 check('s3.website.public-read', async ({ stack, settings, evidence }) => {
   const url = stack.s3?.websiteUrl;
@@ -13,7 +13,9 @@ check('s3.website.public-read', async ({ stack, settings, evidence }) => {
   const code = response.headers['x-amz-error-code'];
   const bucket = stack.s3?.bucket ?? 'BUCKET';
   if (response.status === 200) {
-    return passed(`200 from the website endpoint (${response.bodyBytes} bytes, ${response.headers['content-type'] ?? 'no content-type'})`);
+    return passed(
+      `200 from the website endpoint (${response.bodyBytes} bytes, ${response.headers['content-type'] ?? 'no content-type'})`,
+    );
   }
   if (response.status === 403) {
     return failed(
@@ -27,7 +29,10 @@ check('s3.website.public-read', async ({ stack, settings, evidence }) => {
       NoSuchWebsiteConfiguration: 'enable static website hosting on the bucket (index document mycar.html)',
       NoSuchBucket: `the bucket in the URL does not exist: check the website endpoint of ${bucket}`,
     };
-    return failed(`the website endpoint answers 404 ${code ?? 'Not Found'}`, fixes[code ?? ''] ?? 'check the website URL');
+    return failed(
+      `the website endpoint answers 404 ${code ?? 'Not Found'}`,
+      fixes[code ?? ''] ?? 'check the website URL',
+    );
   }
   return failed(`the website endpoint answers ${response.status}${code ? ` ${code}` : ''}, expected 200`);
 });
@@ -35,7 +40,10 @@ check('s3.website.public-read', async ({ stack, settings, evidence }) => {
 awsCheck('s3.policy.least-privilege', [needsBucket], async (c) => {
   const bucket = c.stack.s3!.bucket!;
   const s3 = c.inventory.clients.s3;
-  const [policyText, publicAccessBlock] = await Promise.all([getBucketPolicy(s3, bucket), getPublicAccessBlock(s3, bucket)]);
+  const [policyText, publicAccessBlock] = await Promise.all([
+    getBucketPolicy(s3, bucket),
+    getPublicAccessBlock(s3, bucket),
+  ]);
   if (policyText !== null) c.evidence.excerpt({ label: `bucket policy of ${bucket}`, body: policyText });
   c.evidence.set('publicAccessBlock', publicAccessBlock ? { ...publicAccessBlock } : null);
   return outcomeOf(checkS3PolicyLeastPrivilege({ bucket, policyText, publicAccessBlock }), c);

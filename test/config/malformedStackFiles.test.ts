@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { StackFileError, loadStackFile } from '../../config/loadStack.ts';
+import { loadStackFile, StackFileError } from '../../config/loadStack.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'labdrill-config-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -30,29 +30,73 @@ const cases: [string, string, RegExp][] = [
   ['no-name.yaml', 's3: {}\n', /no-name\.yaml: name: required field is missing/],
   ['name-number.yaml', 'name: 42\n', /name: .*expected string.*\(got 42\)/i],
   ['unknown-top.yaml', 'name: a\nalbb: {url: http://x/}\n', /albb: unknown key \(did you mean 'alb'\?\)/],
-  ['unknown-nested.yaml', 'name: a\nalb: {urll: http://x/}\n', /alb\.urll: unknown key \(did you mean 'url'\?\)/],
+  [
+    'unknown-nested.yaml',
+    'name: a\nalb: {urll: http://x/}\n',
+    /alb\.urll: unknown key \(did you mean 'url'\?\)/,
+  ],
   ['unknown-far.yaml', 'name: a\nzzzzzzzz: 1\n', /zzzzzzzz: unknown key$/],
-  ['bad-url.yaml', 'name: a\ns3: {websiteUrl: "not a url"}\n', /s3\.websiteUrl: must be an http:\/\/ or https:\/\/ URL \(got "not a url"\)/],
-  ['ftp-url.yaml', 'name: a\ncloudfront: {url: "ftp://d1.cloudfront.net/"}\n', /cloudfront\.url: must be an http/],
-  ['negative-threshold.yaml', 'name: a\nthresholds: {replicaLagP95Ms: -5}\n', /thresholds\.replicaLagP95Ms: .*\(got -5\)/],
+  [
+    'bad-url.yaml',
+    'name: a\ns3: {websiteUrl: "not a url"}\n',
+    /s3\.websiteUrl: must be an http:\/\/ or https:\/\/ URL \(got "not a url"\)/,
+  ],
+  [
+    'ftp-url.yaml',
+    'name: a\ncloudfront: {url: "ftp://d1.cloudfront.net/"}\n',
+    /cloudfront\.url: must be an http/,
+  ],
+  [
+    'negative-threshold.yaml',
+    'name: a\nthresholds: {replicaLagP95Ms: -5}\n',
+    /thresholds\.replicaLagP95Ms: .*\(got -5\)/,
+  ],
   ['zero-timeout.yaml', 'name: a\nprobe: {timeoutMs: 0}\n', /probe\.timeoutMs: .*\(got 0\)/],
   ['fraction-retries.yaml', 'name: a\nprobe: {retries: 1.5}\n', /probe\.retries: .*\(got 1\.5\)/],
   ['too-many-retries.yaml', 'name: a\nprobe: {retries: 99}\n', /probe\.retries: .*\(got 99\)/],
-  ['bad-region.yaml', 'name: a\nregion: seoul\n', /region: must be an AWS region like ap-northeast-2 \(got "seoul"\)/],
-  ['bad-account.yaml', 'name: a\naws: {expectAccount: "1234"}\n', /aws\.expectAccount: must be a 12-digit AWS account id/],
+  [
+    'bad-region.yaml',
+    'name: a\nregion: seoul\n',
+    /region: must be an AWS region like ap-northeast-2 \(got "seoul"\)/,
+  ],
+  [
+    'bad-account.yaml',
+    'name: a\naws: {expectAccount: "1234"}\n',
+    /aws\.expectAccount: must be a 12-digit AWS account id/,
+  ],
   ['bad-bucket.yaml', 'name: a\ns3: {bucket: "My_Bucket"}\n', /s3\.bucket: must be a valid S3 bucket name/],
   ['bad-exec.yaml', 'name: a\nexec: {via: telnet}\n', /exec(\.via)?: /],
   ['ssh-no-bastion.yaml', 'name: a\nexec: {via: ssh}\n', /exec\.bastion: required field is missing/],
-  ['bad-password-env.yaml', 'name: a\nrds: {sql: {user: admin, passwordEnv: "my password", database: d}}\n', /rds\.sql\.passwordEnv: must name an environment variable/],
-  ['bad-resolver.yaml', 'name: a\ndns: {resolver: "10.1.0.2:port"}\n', /dns\.resolver: must be HOST or HOST:PORT/],
-  ['bad-regex.yaml', 'name: a\nalb: {instancePattern: {instanceId: "(unclosed"}}\n', /alb\.instancePattern\.instanceId: must be a valid regular expression/],
-  ['chaos-string.yaml', 'name: a\nchaos: {allow: "yes please"}\n', /chaos\.allow: .*boolean.*\(got "yes please"\)/i],
+  [
+    'bad-password-env.yaml',
+    'name: a\nrds: {sql: {user: admin, passwordEnv: "my password", database: d}}\n',
+    /rds\.sql\.passwordEnv: must name an environment variable/,
+  ],
+  [
+    'bad-resolver.yaml',
+    'name: a\ndns: {resolver: "10.1.0.2:port"}\n',
+    /dns\.resolver: must be HOST or HOST:PORT/,
+  ],
+  [
+    'bad-regex.yaml',
+    'name: a\nalb: {instancePattern: {instanceId: "(unclosed"}}\n',
+    /alb\.instancePattern\.instanceId: must be a valid regular expression/,
+  ],
+  [
+    'chaos-string.yaml',
+    'name: a\nchaos: {allow: "yes please"}\n',
+    /chaos\.allow: .*boolean.*\(got "yes please"\)/i,
+  ],
   ['list-top.yaml', '- name: a\n', /must be a mapping of sections.*got a list/],
   ['scalar-top.yaml', 'just text\n', /must be a mapping of sections/],
   ['invalid-yaml.yaml', 'name: a\ns3: {websiteUrl: http://x/\n', /invalid-yaml\.yaml:\d+:\d+: invalid YAML/],
   ['duplicate-key.yaml', 'name: a\nname: b\n', /invalid YAML: .*(unique|duplicate)/i],
   ['bad.json', '{"name": "a",}', /bad\.json: invalid JSON/],
-  ['instance-urls-not-list.yaml', 'name: a\nec2: {instanceUrls: http://x/}\n', /ec2\.instanceUrls: .*\(got "http:\/\/x\/"\)/],
+  [
+    'instance-urls-not-list.yaml',
+    'name: a\nec2: {instanceUrls: http://x/}\n',
+    /ec2\.instanceUrls: .*\(got "http:\/\/x\/"\)/,
+  ],
   ['samples-too-small.yaml', 'name: a\nalb: {samples: 5}\n', /alb\.samples: .*\(got 5\)/],
 ];
 
@@ -72,7 +116,9 @@ describe('malformed stack files', () => {
   });
 
   it('counts further problems without listing them', () => {
-    expect(errorOf(write('many.yaml', 'name: a\nprobe: {timeoutMs: -1, retries: -1}\n'))).toMatch(/\(and 1 more problem\)/);
+    expect(errorOf(write('many.yaml', 'name: a\nprobe: {timeoutMs: -1, retries: -1}\n'))).toMatch(
+      /\(and 1 more problem\)/,
+    );
   });
 
   it('accepts a complete stack file', () => {

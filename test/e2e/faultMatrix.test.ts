@@ -25,16 +25,19 @@ const outRoot = mkdtempSync(join(tmpdir(), 'labdrill-matrix-'));
 afterAll(() => rmSync(outRoot, { recursive: true, force: true }));
 
 describe('fault matrix', () => {
-  it.concurrent.each(Object.entries(expectedFailures))('fault "%s" fails exactly its checks', async (fault, failures) => {
-    const out = join(outRoot, fault || 'healthy');
-    const args = ['demo', '--out', out, ...(fault ? ['--fault', fault] : [])];
-    const result = await labdrill(args);
-    const report = readReport(out);
-    expect(idsWithVerdict(report, ['fail', 'error']), result.stdout).toEqual(failures);
-    expect(result.code).toBe(failures.length > 0 ? 1 : 0);
-    expect(report.twin).toEqual({ faults: fault ? [fault] : [] });
-    // Every check in the catalog ran and reached a verdict: nothing silently missing.
-    expect(report.checks.map((c) => c.id).sort()).toEqual([...checkIds].sort());
-    expect(idsWithVerdict(report, ['pass', 'skip']).length + failures.length).toBe(checkIds.length);
-  });
+  it.concurrent.each(Object.entries(expectedFailures))(
+    'fault "%s" fails exactly its checks',
+    async (fault, failures) => {
+      const out = join(outRoot, fault || 'healthy');
+      const args = ['demo', '--out', out, ...(fault ? ['--fault', fault] : [])];
+      const result = await labdrill(args);
+      const report = readReport(out);
+      expect(idsWithVerdict(report, ['fail', 'error']), result.stdout).toEqual(failures);
+      expect(result.code).toBe(failures.length > 0 ? 1 : 0);
+      expect(report.twin).toEqual({ faults: fault ? [fault] : [] });
+      // Every check in the catalog ran and reached a verdict: nothing silently missing.
+      expect(report.checks.map((c) => c.id).sort()).toEqual([...checkIds].sort());
+      expect(idsWithVerdict(report, ['pass', 'skip']).length + failures.length).toBe(checkIds.length);
+    },
+  );
 });

@@ -14,7 +14,10 @@ export interface CommandResult {
   stderr: string;
 }
 
-export function labdrill(args: string[], options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<CommandResult> {
+export function labdrill(
+  args: string[],
+  options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
+): Promise<CommandResult> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,

@@ -5,7 +5,10 @@ import { catalog } from '../../suites/catalog.ts';
 // The README's check table, `labdrill checks` and the design's ids must agree: ids are an interface.
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-const catalogSection = readme.slice(readme.indexOf('## Check catalog'), readme.indexOf('### How `alb.round-robin`'));
+const catalogSection = readme.slice(
+  readme.indexOf('## Check catalog'),
+  readme.indexOf('### How `alb.round-robin`'),
+);
 const readmeIds = [...catalogSection.matchAll(/^\| `([a-z0-9.-]+)` \|/gm)].map((m) => m[1]);
 
 describe('check catalog', () => {
