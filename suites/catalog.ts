@@ -158,6 +158,33 @@ export const catalog: readonly CatalogEntry[] = [
       'MultiAZ is true with a secondary AZ, the instance is not publicly accessible, and backups are on',
   },
   {
+    id: 'rds.replica.lag',
+    title: 'Rows written on the primary reach the read replica in time',
+    kind: 'probe',
+    needs: ['sql'],
+    part: 'rds',
+    proves:
+      'marker rows written on the primary become visible on the read replica with lag p50/p95 under the threshold; CloudWatch ReplicaLag reported beside it (-1: replication not running)',
+  },
+  {
+    id: 'rds.failover.drill',
+    title: 'RDS Multi-AZ: reboot with failover',
+    kind: 'drill',
+    needs: ['aws', 'sql'],
+    part: 'rds',
+    proves:
+      'reboot with failover moves the endpoint to the old standby, AZ and secondary AZ swap, the app answers again within the RTO and no acknowledged write is lost; DNS swap time and downtime measured',
+  },
+  {
+    id: 'aurora.failover.drill',
+    title: 'Aurora: FailoverDBCluster moves the writer',
+    kind: 'drill',
+    needs: ['aws', 'sql'],
+    part: 'rds',
+    proves:
+      'FailoverDBCluster makes another instance the writer and the writer endpoint follows it; no acknowledged write is lost; DNS swap time and downtime measured',
+  },
+  {
     id: 'asg.config',
     title: 'The Auto Scaling group is set up as in the lab',
     kind: 'probe',
@@ -165,6 +192,32 @@ export const catalog: readonly CatalogEntry[] = [
     part: 'asg',
     proves:
       'min/desired/max, launch template and version, private subnets in two AZs, attached target group, ELB health checks, a target-tracking CPU policy',
+  },
+  {
+    id: 'asg.scale-out.drill',
+    title: 'Load through the ALB scales the group out',
+    kind: 'drill',
+    needs: ['aws', 'http'],
+    part: 'asg',
+    proves:
+      'load through the ALB lifts average CPU past the policy target; desired capacity rises; the new instances are InService and healthy in the target group; the load stops; the timeline is recorded',
+  },
+  {
+    id: 'asg.scale-in.observe',
+    title: 'After the load the group scales back in (long; LABDRILL_SCALE_IN=1)',
+    kind: 'probe',
+    needs: ['aws'],
+    part: 'asg',
+    proves: 'after the load, capacity returns to the minimum; which instances were terminated and why',
+  },
+  {
+    id: 'asg.self-heal.drill',
+    title: 'The group replaces a lost instance while the ALB keeps serving',
+    kind: 'drill',
+    needs: ['aws', 'http'],
+    part: 'asg',
+    proves:
+      'one instance terminated (or stopped) → the group replaces it and the ALB keeps serving; replacement time and error window measured',
   },
   {
     id: 'dns.custom-domain',

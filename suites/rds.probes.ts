@@ -1,5 +1,9 @@
+import { getMetricStatistics } from '../probes/aws/cloudWatch.ts';
 import { describeDbInstance } from '../probes/aws/rds.ts';
-import { awsCheck, outcomeOf } from './awsCheck.ts';
+import { measureReplicaLag } from '../probes/failover/replicaLag.ts';
+import { type SqlEndpointNames, sqlAccessFor } from '../probes/sql.ts';
+import { awsCheck, inventoryIfConfigured, outcomeOf } from './awsCheck.ts';
+import { type CheckContext, check, failed, passed, skipped } from './check.ts';
 import { checkRdsMultiAz } from './rules/rdsMultiAz.ts';
 
 awsCheck('rds.multi-az', [['rds.instance', (s) => s.rds?.instance]], async (c) => {
@@ -19,4 +23,119 @@ awsCheck('rds.multi-az', [['rds.instance', (s) => s.rds?.instance]], async (c) =
     endpoint: instance.Endpoint?.Address ?? null,
   });
   return outcomeOf(checkRdsMultiAz({ instance, replica }), c);
+});
+
+// rds.replica.lag: marker rows written on the primary and timed until they show on the replica (SQL),
+// beside CloudWatch ReplicaLag of the replica (AWS); either one alone is enough to judge.
+const lagInventory = inventoryIfConfigured([['rds.instance', (s) => s.rds?.instance]]);
+
+async function latestReplicaLag(c: CheckContext, replica: string): Promise<number | null> {
+  if (!lagInventory) return null;
+  const end = new Date();
+  const points = await getMetricStatistics(lagInventory.clients.cloudWatch, {
+    namespace: 'AWS/RDS',
+    metricName: 'ReplicaLag',
+    dimensions: [{ Name: 'DBInstanceIdentifier', Value: replica }],
+    start: new Date(end.getTime() - 10 * 60_000),
+    end,
+    periodS: 60,
+    statistics: ['Maximum'],
+  });
+  c.evidence.series(
+    'CloudWatch ReplicaLag (Maximum, 1-minute periods)',
+    's',
+    points.map((p) => p.Maximum ?? Number.NaN),
+  );
+  return points.at(-1)?.Maximum ?? null;
+}
+
+check('rds.replica.lag', async (c) => {
+  const rdsSection = c.stack.rds;
+  const replicaId = rdsSection?.replica;
+  const names: SqlEndpointNames = {};
+  if (lagInventory && rdsSection?.instance) {
+    const rds = lagInventory.clients.rds;
+    const [primary, replica] = await Promise.all([
+      describeDbInstance(rds, rdsSection.instance),
+      replicaId ? describeDbInstance(rds, replicaId) : Promise.resolve(null),
+    ]);
+    if (primary.Endpoint?.Address)
+      names.primary = { address: primary.Endpoint.Address, port: primary.Endpoint.Port ?? 3306 };
+    if (replica?.Endpoint?.Address)
+      names.replica = { address: replica.Endpoint.Address, port: replica.Endpoint.Port ?? 3306 };
+  }
+  const access = sqlAccessFor(c.stack, names);
+  const sqlProblem =
+    typeof access === 'string'
+      ? access
+      : access.replica === null
+        ? 'the replica is not known (set rds.replica, or rds.sql.replicaHost)'
+        : null;
+  const cloudWatchLag = replicaId ? await latestReplicaLag(c, replicaId) : null;
+  if (cloudWatchLag !== null)
+    c.evidence.measure('CloudWatch ReplicaLag (latest minute, Maximum)', cloudWatchLag, 's');
+  if (cloudWatchLag === -1) {
+    return failed(
+      `replication is not running on ${replicaId} (CloudWatch ReplicaLag is -1)`,
+      'start replication on the read replica (check its status and the events in the RDS console)',
+    );
+  }
+  if (typeof access === 'string' || access.replica === null) {
+    if (cloudWatchLag === null) {
+      return skipped(
+        `cannot measure: no SQL access (${sqlProblem}) and no CloudWatch ReplicaLag for the replica`,
+      );
+    }
+    c.evidence.note(`marker rows not written: ${sqlProblem}`);
+    const limitS = c.settings.thresholds.replicaLagP95Ms / 1000;
+    return cloudWatchLag > limitS
+      ? failed(
+          `CloudWatch ReplicaLag of ${replicaId} is ${cloudWatchLag} s, over the threshold of ${limitS} s`,
+        )
+      : passed(
+          `CloudWatch ReplicaLag of ${replicaId} is ${cloudWatchLag} s (marker rows not written: ${sqlProblem})`,
+        );
+  }
+  const thresholdMs = c.settings.thresholds.replicaLagP95Ms;
+  const timeouts = { connectTimeoutMs: 3000, queryTimeoutMs: 5000 };
+  const markers = 5;
+  const result = await measureReplicaLag({
+    primary: { endpoint: access.primary, credentials: access.credentials, ...timeouts },
+    replica: { endpoint: access.replica, credentials: access.credentials, ...timeouts },
+    note: `lag-${process.pid}-${Date.now()}`,
+    markers,
+    spacingMs: 200,
+    pollEveryMs: 25,
+    waitMs: Math.max(10_000, 3 * thresholdMs),
+  });
+  c.evidence.series(
+    'marker lag',
+    'ms',
+    result.markers.map((m) => m.lagMs ?? Number.NaN),
+  );
+  if (result.p50Ms !== null) c.evidence.measure('replica lag p50', result.p50Ms, 'ms');
+  if (result.p95Ms !== null)
+    c.evidence.measure('replica lag p95', result.p95Ms, 'ms', `threshold ${thresholdMs} ms`);
+  c.evidence.set('replicaLag', {
+    primary: `${result.primaryAddress}:${access.primary.port}`,
+    replica: `${result.replicaAddress}:${access.replica.port}`,
+    markers: result.markers.length,
+    missing: result.missing,
+  });
+  const beside = cloudWatchLag === null ? '' : `; CloudWatch ReplicaLag ${cloudWatchLag} s`;
+  if (result.missing > 0 || result.p95Ms === null) {
+    return failed(
+      `${result.missing} of ${result.markers.length} marker rows written on the primary did not appear on the replica within ${Math.round(Math.max(10_000, 3 * thresholdMs) / 1000)} s${beside}`,
+      `check replication on ${replicaId ?? 'the replica'} (CloudWatch ReplicaLag; SHOW REPLICA STATUS on the replica)`,
+    );
+  }
+  if (result.p95Ms > thresholdMs) {
+    return failed(
+      `replica lag p95 is ${Math.round(result.p95Ms)} ms (p50 ${Math.round(result.p50Ms!)} ms), over the threshold of ${thresholdMs} ms${beside}`,
+      'the read replica applies changes too late: check its instance class, load and CloudWatch ReplicaLag',
+    );
+  }
+  return passed(
+    `marker rows reached the replica with lag p50 ${Math.round(result.p50Ms!)} ms, p95 ${Math.round(result.p95Ms)} ms (threshold ${thresholdMs} ms)${beside}`,
+  );
 });

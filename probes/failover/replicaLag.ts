@@ -1,0 +1,141 @@
+import { quantile } from '../stats/quantiles.ts';
+import {
+  openSqlSession,
+  SqlProbeError,
+  type SqlRows,
+  type SqlSession,
+  type SqlSessionOptions,
+} from '../sql.ts';
+
+// Replica lag as a client sees it: marker rows written on the primary, each stamped with the moment the
+// primary acknowledged it, and the moment each first shows on the read replica (polled). The rows live in
+// labdrill_replica_marker and this run's rows are removed afterwards.
+
+export const markerTable = 'labdrill_replica_marker';
+
+export interface ReplicaLagOptions {
+  primary: SqlSessionOptions;
+  replica: SqlSessionOptions;
+  /** Tells this run's rows from other runs'; 1–64 plain characters. */
+  note: string;
+  markers: number;
+  /** Time between marker writes. */
+  spacingMs: number;
+  /** Time between replica reads. */
+  pollEveryMs: number;
+  /** How long to wait for the last marker after it was written. */
+  waitMs: number;
+}
+
+export interface MarkerSample {
+  seq: number;
+  /** Epoch ms of the primary's acknowledgement. */
+  writtenAt: number;
+  /** Epoch ms of the first replica read that showed it; null when it never showed. */
+  seenAt: number | null;
+  lagMs: number | null;
+}
+
+export interface ReplicaLagResult {
+  markers: MarkerSample[];
+  p50Ms: number | null;
+  p95Ms: number | null;
+  maxMs: number | null;
+  /** Markers not seen on the replica within waitMs. */
+  missing: number;
+  replicaAddress: string;
+  primaryAddress: string;
+}
+
+const noSuchTable = 'ER_NO_SUCH_TABLE';
+
+async function ensureMarkerTable(session: SqlSession): Promise<void> {
+  await session.execute(
+    `CREATE TABLE IF NOT EXISTS ${markerTable} (
+       client_note VARCHAR(64) NOT NULL,
+       seq INT UNSIGNED NOT NULL,
+       written_at DATETIME(3) NOT NULL,
+       PRIMARY KEY (client_note, seq)
+     ) ENGINE=InnoDB`,
+  );
+}
+
+/** Lag percentiles of the markers that showed; null when none did. */
+export function lagSummary(
+  markers: readonly MarkerSample[],
+): Pick<ReplicaLagResult, 'p50Ms' | 'p95Ms' | 'maxMs' | 'missing'> {
+  const lags = markers.map((m) => m.lagMs).filter((lag): lag is number => lag !== null);
+  return {
+    p50Ms: lags.length > 0 ? quantile(lags, 0.5) : null,
+    p95Ms: lags.length > 0 ? quantile(lags, 0.95) : null,
+    maxMs: lags.length > 0 ? Math.max(...lags) : null,
+    missing: markers.length - lags.length,
+  };
+}
+
+export async function measureReplicaLag(options: ReplicaLagOptions): Promise<ReplicaLagResult> {
+  if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(options.note))
+    throw new Error(`marker note must be 1–64 plain characters`);
+  const markers: MarkerSample[] = [];
+  const primary = await openSqlSession(options.primary);
+  let replica: SqlSession | undefined;
+  try {
+    replica = await openSqlSession(options.replica);
+    await ensureMarkerTable(primary);
+    let writing = true;
+    let deadline = Date.now() + options.markers * options.spacingMs + options.waitMs;
+
+    const write = async () => {
+      try {
+        for (let seq = 1; seq <= options.markers; seq++) {
+          const started = Date.now();
+          await primary.execute(
+            `INSERT INTO ${markerTable} (client_note, seq, written_at) VALUES (?, ?, NOW(3))`,
+            [options.note, seq],
+          );
+          markers.push({ seq, writtenAt: Date.now(), seenAt: null, lagMs: null });
+          const rest = options.spacingMs - (Date.now() - started);
+          if (seq < options.markers && rest > 0) await new Promise((resolve) => setTimeout(resolve, rest));
+        }
+      } finally {
+        writing = false;
+        deadline = Math.min(deadline, Date.now() + options.waitMs);
+      }
+    };
+
+    const watch = async (session: SqlSession) => {
+      while (Date.now() < deadline) {
+        if (!writing && markers.every((m) => m.seenAt !== null)) return;
+        let rows: SqlRows = [];
+        try {
+          rows = await session.select(`SELECT seq FROM ${markerTable} WHERE client_note = ?`, [options.note]);
+        } catch (error) {
+          // The table itself may not have reached the replica yet.
+          if (!(error instanceof SqlProbeError && error.code === noSuchTable)) throw error;
+        }
+        const seenAt = Date.now();
+        const seen = new Set(rows.map((row) => Number(row.seq)));
+        for (const marker of markers) {
+          if (marker.seenAt === null && seen.has(marker.seq)) {
+            marker.seenAt = seenAt;
+            marker.lagMs = Math.max(0, seenAt - marker.writtenAt);
+          }
+        }
+        await new Promise((resolve) => setTimeout(resolve, options.pollEveryMs));
+      }
+    };
+
+    await Promise.all([write(), watch(replica)]);
+    return {
+      markers,
+      ...lagSummary(markers),
+      replicaAddress: replica.address,
+      primaryAddress: primary.address,
+    };
+  } finally {
+    await primary
+      .execute(`DELETE FROM ${markerTable} WHERE client_note = ?`, [options.note])
+      .catch(() => undefined);
+    await Promise.all([primary.close(), replica?.close()]);
+  }
+}

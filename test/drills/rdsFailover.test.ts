@@ -1,0 +1,112 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auroraFailoverDrill } from '../../drills/auroraFailover.ts';
+import { runDrill } from '../../drills/experiment.ts';
+import {
+  defaultWatchSettings,
+  type FailoverDrillTarget,
+  rdsFailoverDrill,
+} from '../../drills/rdsFailover.ts';
+import { type AwsClients, createAwsClients } from '../../probes/aws/awsClients.ts';
+import { EvidenceRecorder } from '../../reports/evidence.ts';
+import { parseFaults } from '../../fixtures/twin/faults.ts';
+import { type RunningTwin, startTwin } from '../../fixtures/twin/startTwin.ts';
+
+// The drills through the real SDK against the twin's control plane and DNS server. The twin's endpoint
+// records point at simulated lab addresses (10.1.x.x) that must not be contacted, so the TCP and SQL
+// observers are off here; the real-database side is covered by test/probes/failover.
+
+let workDir = '';
+const twins: RunningTwin[] = [];
+const clientSets: AwsClients[] = [];
+
+async function twinWith(faults: string[] = []): Promise<{ twin: RunningTwin; clients: AwsClients }> {
+  const twin = await startTwin({ workDir, faults: parseFaults(faults.join(',')) });
+  twins.push(twin);
+  Object.assign(process.env, twin.awsEnv);
+  const clients = createAwsClients(twin.stack);
+  clientSets.push(clients);
+  return { twin, clients };
+}
+
+function target(twin: RunningTwin): FailoverDrillTarget {
+  return {
+    sqlFor: () => 'rds.sql is not set in the stack file',
+    resolver: twin.stack.dns!.resolver!,
+    appUrl: twin.stack.alb!.url!,
+    http: { timeoutMs: 2000, retries: 0, maxBodyBytes: 65_536 },
+    watch: {
+      ...defaultWatchSettings,
+      rtoS: 20,
+      warmupMs: 500,
+      tailMs: 300,
+      statusEveryMs: 250,
+      tcpProbe: false,
+    },
+  };
+}
+
+beforeAll(async () => {
+  workDir = await mkdtemp(join(tmpdir(), 'labdrill-rds-drill-'));
+});
+
+afterAll(async () => {
+  for (const clients of clientSets) clients.destroy();
+  await Promise.all(twins.map((twin) => twin.stop()));
+  if (workDir) await rm(workDir, { recursive: true, force: true });
+});
+
+describe('rds.failover.drill against the twin', () => {
+  it('passes on the Multi-AZ instance: DNS moves to the standby, AZs swap, events recorded', async () => {
+    const { twin, clients } = await twinWith();
+    const db = twin.state.rdsInstance('lab-vpc-rds')!;
+    const primaryIp = db.primary.privateIp;
+    const standbyIp = db.standby!.privateIp;
+    const evidence = new EvidenceRecorder();
+    const result = await runDrill(
+      rdsFailoverDrill({ ...target(twin), instance: 'lab-vpc-rds', replica: 'lab-vpc-rds-rr' }),
+      { journal: join(workDir, 'journal-pass.jsonl'), clients, evidence, handleProcessSignals: false },
+    );
+    expect(result.outcome.verdict, result.outcome.reason).toBe('pass');
+    expect(result.outcome.reason).toContain(`from ${primaryIp}`);
+    expect(result.outcome.reason).toContain(`to ${standbyIp}`);
+    expect(result.result?.expectedAddress).toBe(standbyIp);
+    expect(result.result?.after?.az).toBe(result.result?.before.secondaryAz);
+    expect(result.result?.events.map((e) => e.id)).toEqual(
+      expect.arrayContaining(['RDS-EVENT-0013', 'RDS-EVENT-0015', 'RDS-EVENT-0049']),
+    );
+    expect(evidence.evidence.measurements.map((m) => m.name)).toContain('DNS swap after the failover call');
+    // The journal holds the failover with its nothing-to-put-back undo.
+    expect(result.plan.map((p) => p.undo.type)).toEqual(['rds.noop']);
+    expect(result.rolledBack[0]?.message).toMatch(/nothing to put back/);
+  }, 45_000);
+
+  it('fails on a Single-AZ instance with the error RDS gives, and says to turn on Multi-AZ', async () => {
+    const { twin, clients } = await twinWith(['rds-single-az']);
+    const result = await runDrill(rdsFailoverDrill({ ...target(twin), instance: 'lab-vpc-rds' }), {
+      journal: join(workDir, 'journal-single.jsonl'),
+      clients,
+      handleProcessSignals: false,
+    });
+    expect(result.outcome.verdict).toBe('fail');
+    expect(result.outcome.reason).toMatch(
+      /lab-vpc-rds is a Single-AZ instance: RDS refuses a reboot with failover/,
+    );
+    expect(result.outcome.reason).toMatch(/InvalidParameterCombination|not a Multi-AZ/);
+    expect(result.outcome.fix).toMatch(/turn on Multi-AZ/);
+  }, 45_000);
+
+  it('aurora.failover.drill skips when there is no Aurora cluster', async () => {
+    const { twin, clients } = await twinWith();
+    const result = await runDrill(auroraFailoverDrill({ ...target(twin), cluster: 'lab-aurora' }), {
+      journal: join(workDir, 'journal-aurora.jsonl'),
+      clients,
+      handleProcessSignals: false,
+    });
+    expect(result.outcome).toMatchObject({ verdict: 'skip' });
+    expect(result.outcome.reason).toMatch(/no Aurora cluster named lab-aurora/);
+    expect(result.plan).toEqual([]);
+  }, 45_000);
+});
