@@ -49,7 +49,10 @@ async function waitForWebsite(
     ctx.progress.figure('polls', polls);
     if (wanted(response)) {
       const afterMs = performance.now() - started;
-      ctx.event(label, `${response.status} ${response.headers['x-amz-error-code'] ?? ''} after ${Math.round(afterMs)} ms, ${polls} polls`.trim());
+      ctx.event(
+        label,
+        `${response.status} ${response.headers['x-amz-error-code'] ?? ''} after ${Math.round(afterMs)} ms, ${polls} polls`.trim(),
+      );
       return { afterMs, response };
     }
     await ctx.sleep(target.pollEveryMs);
@@ -81,7 +84,9 @@ export function s3DenyThenAllowDrill(target: S3DrillTarget) {
         step: 'delete-bucket-policy',
         undo: { type: 's3.putBucketPolicy', bucket: target.bucket, policy: original },
         apply: async () => {
-          await awsCall(s3!, new DeleteBucketPolicyCommand({ Bucket: target.bucket }), { subject: `bucket '${target.bucket}'` });
+          await awsCall(s3!, new DeleteBucketPolicyCommand({ Bucket: target.bucket }), {
+            subject: `bucket '${target.bucket}'`,
+          });
         },
       });
       const denied = ctx.dryRun
@@ -90,7 +95,9 @@ export function s3DenyThenAllowDrill(target: S3DrillTarget) {
       ctx.progress.phase('allow');
       if (!ctx.dryRun) await ctx.revert('delete-bucket-policy');
       ctx.event('bucket policy restored');
-      const allowed = ctx.dryRun ? null : await waitForWebsite(ctx, target, 'website allows again', (r) => r.status === 200);
+      const allowed = ctx.dryRun
+        ? null
+        : await waitForWebsite(ctx, target, 'website allows again', (r) => r.status === 200);
       const restored = s3 ? await getBucketPolicy(s3, target.bucket) : null;
       if (denied) ctx.evidence.measure('403 after policy removal', denied.afterMs, 'ms');
       if (allowed) ctx.evidence.measure('200 after policy restore', allowed.afterMs, 'ms');
@@ -112,13 +119,22 @@ export function s3DenyThenAllowDrill(target: S3DrillTarget) {
         };
       }
       if (seen.deniedCode !== 'AccessDenied') {
-        return { verdict: 'fail', reason: `without the policy the website answered 403 ${seen.deniedCode ?? 'without an error code'}, expected AccessDenied` };
+        return {
+          verdict: 'fail',
+          reason: `without the policy the website answered 403 ${seen.deniedCode ?? 'without an error code'}, expected AccessDenied`,
+        };
       }
       if (seen.allowedAfterMs === null) {
-        return { verdict: 'fail', reason: `after the policy was restored the website did not answer 200 within ${target.settleTimeoutMs} ms` };
+        return {
+          verdict: 'fail',
+          reason: `after the policy was restored the website did not answer 200 within ${target.settleTimeoutMs} ms`,
+        };
       }
       if (seen.restoredSha256 !== seen.originalSha256) {
-        return { verdict: 'fail', reason: 'the bucket policy after the drill differs from the one before it' };
+        return {
+          verdict: 'fail',
+          reason: 'the bucket policy after the drill differs from the one before it',
+        };
       }
       return {
         verdict: 'pass',
