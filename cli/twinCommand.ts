@@ -28,6 +28,8 @@ Examples:
         console.log(`stack file: ${twin.stackFile}`);
         for (const endpoint of twin.endpoints) console.log(`  ${endpoint.name.padEnd(22)} ${endpoint.url}`);
         if (faults.size) console.log(`faults: ${faults.toString()}`);
+        console.log('to run labdrill against it from another shell, first:');
+        for (const [name, value] of Object.entries(twin.awsEnv)) console.log(`  export ${name}=${value}`);
         console.log(pc.dim('running; Ctrl-C stops it'));
         await new Promise<void>((resolve) => {
           process.once('SIGINT', () => resolve());

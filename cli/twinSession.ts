@@ -20,6 +20,8 @@ export async function withTwin<T>(
   log?: (line: string) => void,
 ): Promise<T> {
   const twin = await startTwin({ faults, ...(log ? { log } : {}) });
+  // labdrill reaches the twin the way it reaches AWS: endpoints and credentials from the environment.
+  Object.assign(process.env, twin.awsEnv);
   const stopOnSignal = (signal: NodeJS.Signals) => {
     void twin.stop().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
   };
