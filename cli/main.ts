@@ -5,6 +5,7 @@ import { registerChecksCommand } from './checksCommand.ts';
 import { registerDemoCommand } from './demoCommand.ts';
 import { registerDrillCommand } from './drillCommand.ts';
 import { labdrillVersion } from './executeRun.ts';
+import { registerLoadCommand } from './loadCommand.ts';
 import { registerRestoreCommand } from './restoreCommand.ts';
 import { registerRunCommand } from './runCommand.ts';
 import { registerTwinCommand } from './twinCommand.ts';
@@ -20,6 +21,7 @@ const program = new Command('labdrill')
 registerRunCommand(program);
 registerDemoCommand(program);
 registerDrillCommand(program);
+registerLoadCommand(program);
 registerRestoreCommand(program);
 registerTwinCommand(program);
 registerChecksCommand(program);

@@ -1,0 +1,127 @@
+// Whether the ALB keeps serving while the group loses an instance: a bounded poller sends one GET at a time
+// through the load balancer (a fresh connection each, so the ALB picks a target per request) and records
+// each answer; servingGaps turns the answers into the error window and the longest stretch without a
+// successful answer. The poller stops by itself after maxRequests or maxDurationMs.
+
+import { HttpProbeError, type HttpProbeOptions, httpGet } from '../http.ts';
+import { type PagePatterns, readInstancePage } from '../page.ts';
+
+export interface ServingAnswer {
+  /** Epoch ms when the request started. */
+  atMs: number;
+  ms: number;
+  status: number | null;
+  /** Transport error kind, when there was no HTTP answer. */
+  error: string | null;
+  instanceId: string | null;
+}
+
+/** A 2xx/3xx answer counts as served; a 5xx, a 4xx or no answer at all counts as an error. */
+export function isServed(answer: ServingAnswer): boolean {
+  return answer.status !== null && answer.status < 400;
+}
+
+export interface ServingPollerOptions {
+  url: string;
+  http: HttpProbeOptions;
+  everyMs: number;
+  maxRequests: number;
+  maxDurationMs: number;
+  patterns?: PagePatterns;
+  onAnswer?: (answer: ServingAnswer) => void;
+}
+
+export class ServingPoller {
+  readonly answers: ServingAnswer[] = [];
+  private stopped = false;
+  private loop: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
+
+  constructor(private readonly options: ServingPollerOptions) {}
+
+  start(): void {
+    if (this.loop) return;
+    const started = Date.now();
+    const { options } = this;
+    this.loop = (async () => {
+      while (
+        !this.stopped &&
+        this.answers.length < options.maxRequests &&
+        Date.now() - started < options.maxDurationMs
+      ) {
+        const atMs = Date.now();
+        const t0 = performance.now();
+        let answer: ServingAnswer;
+        try {
+          const response = await httpGet(options.url, { ...options.http, freshConnection: true });
+          answer = {
+            atMs,
+            ms: performance.now() - t0,
+            status: response.status,
+            error: null,
+            instanceId: readInstancePage(response.body, options.patterns).instanceId,
+          };
+        } catch (error) {
+          const kind = error instanceof HttpProbeError ? error.kind : 'other';
+          answer = { atMs, ms: performance.now() - t0, status: null, error: kind, instanceId: null };
+        }
+        this.answers.push(answer);
+        options.onAnswer?.(answer);
+        if (this.stopped) break;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, options.everyMs);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.wake = null;
+      }
+    })();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.loop;
+  }
+}
+
+export interface ServingGaps {
+  requests: number;
+  served: number;
+  errors: number;
+  /** First error to last error after `fromMs` (ms), 0 when there was none. */
+  errorWindowMs: number;
+  firstErrorAtMs: number | null;
+  lastErrorAtMs: number | null;
+  /** Longest time between two served answers (or from `fromMs` to the first one), ms. */
+  longestOutageMs: number;
+}
+
+/** The error window and longest outage among the answers at or after `fromMs`. */
+export function servingGaps(answers: readonly ServingAnswer[], fromMs: number): ServingGaps {
+  const after = answers.filter((a) => a.atMs >= fromMs).sort((a, b) => a.atMs - b.atMs);
+  const errors = after.filter((a) => !isServed(a));
+  let longest = 0;
+  let lastServed = fromMs;
+  for (const answer of after) {
+    if (!isServed(answer)) continue;
+    longest = Math.max(longest, answer.atMs - lastServed);
+    lastServed = answer.atMs;
+  }
+  // An outage still going at the end counts up to the last answer.
+  const last = after.at(-1);
+  if (last && !isServed(last)) longest = Math.max(longest, last.atMs + last.ms - lastServed);
+  const firstError = errors[0]?.atMs ?? null;
+  const lastError = errors.at(-1) ?? null;
+  return {
+    requests: after.length,
+    served: after.length - errors.length,
+    errors: errors.length,
+    errorWindowMs: firstError !== null && lastError !== null ? lastError.atMs + lastError.ms - firstError : 0,
+    firstErrorAtMs: firstError,
+    lastErrorAtMs: lastError?.atMs ?? null,
+    longestOutageMs: Math.round(longest),
+  };
+}

@@ -1,0 +1,188 @@
+import { describe, expect, it } from 'vitest';
+import {
+  asgSelfHealDrill,
+  chooseInstanceToDisrupt,
+  judgeSelfHeal,
+  type SelfHealObservation,
+} from '../../drills/asgSelfHeal.ts';
+import { runDrill } from '../../drills/experiment.ts';
+import { servingGaps } from '../../probes/asgObservation/albServing.ts';
+import type { AsgReadClients } from '../../probes/asgObservation/groupState.ts';
+import { analyzeReplacement } from '../../probes/asgObservation/replacementTimeline.ts';
+import {
+  iso,
+  launchActivity,
+  snapshot,
+  t0,
+  terminateActivity,
+} from '../probes/asgObservation/awsShapedData.ts';
+
+const a = 'i-0aaaaaaaaaaaaaaa1';
+const b = 'i-0bbbbbbbbbbbbbbb2';
+const c = 'i-0ccccccccccccccc3';
+const r = 'i-0eeeeeeeeeeeeeee5';
+const s = (sec: number) => t0 + sec * 1000;
+
+describe('chooseInstanceToDisrupt', () => {
+  it('takes an InService, healthy instance from the AZ with the most of them', () => {
+    const group = snapshot(t0, 3, [
+      { id: c, az: 'ap-northeast-2c' },
+      { id: b, az: 'ap-northeast-2a' },
+      { id: a, az: 'ap-northeast-2c' },
+    ]);
+    expect(chooseInstanceToDisrupt(group)).toEqual({ id: a, availabilityZone: 'ap-northeast-2c' });
+  });
+
+  it('never picks an instance that is pending, unhealthy or not healthy in the target group', () => {
+    const group = snapshot(t0, 4, [
+      { id: a, lifecycle: 'Pending', target: null },
+      { id: b, health: 'Unhealthy' },
+      { id: c, target: 'draining' },
+      { id: r, az: 'ap-northeast-2c' },
+    ]);
+    expect(chooseInstanceToDisrupt(group)?.id).toBe(r);
+    expect(chooseInstanceToDisrupt(snapshot(t0, 1, [{ id: a, target: 'unhealthy' }]))).toBeNull();
+  });
+});
+
+describe('analyzeReplacement', () => {
+  it('finds the replacement and when it was InService and healthy, and why the lost one went', () => {
+    const timeline = analyzeReplacement({
+      lostId: a,
+      originalIds: [a, b],
+      disruptedAtMs: s(0),
+      snapshots: [
+        snapshot(s(-5), 2, [{ id: a }, { id: b }]),
+        snapshot(s(10), 2, [{ id: a, lifecycle: 'Terminating', target: 'draining' }, { id: b }]),
+        snapshot(s(40), 2, [{ id: b }, { id: r, lifecycle: 'Pending', target: null }]),
+        snapshot(s(90), 2, [{ id: b }, { id: r, target: 'initial' }]),
+        snapshot(s(150), 2, [{ id: b }, { id: r }]),
+      ],
+      activities: [
+        terminateActivity(
+          a,
+          s(1),
+          `At ${iso(s(1))} instance ${a} was taken out of service in response to a user request.`,
+        ),
+        launchActivity(
+          r,
+          s(30),
+          'Successful',
+          `At ${iso(s(30))} an instance was started in response to a difference between desired and running capacity, increasing the capacity from 1 to 2.`,
+        ),
+      ],
+      attached: true,
+    });
+    expect(timeline.replacement).toMatchObject({
+      id: r,
+      firstSeenAtMs: s(40),
+      inServiceAtMs: s(90),
+      healthyAtMs: s(150),
+    });
+    expect(timeline.lostLastSeenAtMs).toBe(s(10));
+    expect(timeline.lostCause).toContain('terminated by a user request');
+    expect(timeline.launchCause).toBe('an instance was started to reach the desired capacity');
+  });
+});
+
+function observation(overrides: Partial<SelfHealObservation> = {}): SelfHealObservation {
+  const answers = [
+    { atMs: s(-1), ms: 5, status: 200, error: null, instanceId: a },
+    { atMs: s(0.5), ms: 5, status: 502, error: null, instanceId: null },
+    { atMs: s(1), ms: 5, status: 200, error: null, instanceId: b },
+    { atMs: s(2), ms: 5, status: 200, error: null, instanceId: b },
+  ];
+  return {
+    groupName: 'lab-vpc-asg',
+    targetGroups: 'lab-vpc-alb-asg-tg',
+    attached: true,
+    mode: 'terminate',
+    lost: { id: a, availabilityZone: 'ap-northeast-2a' },
+    disruptedAtMs: s(0),
+    timeoutS: 900,
+    maxOutageS: 10,
+    replacement: {
+      replacement: {
+        id: r,
+        availabilityZone: 'ap-northeast-2a',
+        firstSeenAtMs: s(40),
+        inServiceAtMs: s(90),
+        healthyAtMs: s(150),
+      },
+      lostLastSeenAtMs: s(10),
+      lostCause: null,
+      launchCause: null,
+    },
+    serving: servingGaps(answers, s(0)),
+    servedBy: [b, r],
+    ...overrides,
+  };
+}
+
+describe('judgeSelfHeal', () => {
+  it('passes with the replacement time and the error window', () => {
+    const outcome = judgeSelfHeal(observation());
+    expect(outcome.verdict).toBe('pass');
+    expect(outcome.reason).toContain(
+      `terminated ${a}; replacement ${r} InService after 90 s, healthy in lab-vpc-alb-asg-tg after 150 s`,
+    );
+    expect(outcome.reason).toContain('served 2 of 3 requests');
+  });
+
+  it('fails when no replacement came, or it never became healthy', () => {
+    const none = judgeSelfHeal(
+      observation({
+        replacement: { replacement: null, lostLastSeenAtMs: null, lostCause: null, launchCause: null },
+      }),
+    );
+    expect(none.reason).toBe(`lab-vpc-asg did not replace ${a} within 900 s after it was terminated`);
+    const sick = judgeSelfHeal(
+      observation({
+        replacement: {
+          replacement: {
+            id: r,
+            availabilityZone: 'ap-northeast-2a',
+            firstSeenAtMs: s(40),
+            inServiceAtMs: s(90),
+            healthyAtMs: null,
+          },
+          lostLastSeenAtMs: null,
+          lostCause: null,
+          launchCause: null,
+        },
+      }),
+    );
+    expect(sick.reason).toContain('never healthy in lab-vpc-alb-asg-tg');
+  });
+
+  it('fails when the ALB stopped serving for longer than the limit', () => {
+    const answers = [
+      { atMs: s(0), ms: 5, status: 200, error: null, instanceId: b },
+      { atMs: s(1), ms: 3000, status: null, error: 'timeout', instanceId: null },
+      { atMs: s(14), ms: 5, status: 200, error: null, instanceId: b },
+    ];
+    const outcome = judgeSelfHeal(observation({ serving: servingGaps(answers, s(0)) }));
+    expect(outcome.verdict).toBe('fail');
+    expect(outcome.reason).toContain('the ALB stopped serving for 14 s');
+  });
+});
+
+describe('the drill in a dry run', () => {
+  it('plans the stop with its undo', async () => {
+    const drill = asgSelfHealDrill({
+      groupName: 'lab-vpc-asg',
+      albUrl: 'http://lab-vpc-alb-asg-97160126.ap-northeast-2.elb.amazonaws.com/',
+      reads: {} as AsgReadClients, // a dry run never reads
+      timeoutS: 900,
+      http: { timeoutMs: 1000, retries: 0, maxBodyBytes: 1024 },
+      mode: 'stop',
+      maxOutageS: 10,
+    });
+    const result = await runDrill(drill, {
+      journal: '/nonexistent/never-written.jsonl',
+      clients: {},
+      dryRun: true,
+    });
+    expect(result.plan.map((p) => p.step)).toEqual(['stop-instance']);
+  });
+});
