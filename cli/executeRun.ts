@@ -6,7 +6,7 @@ import { CheckCollector } from '../reports/checkCollector.ts';
 import type { CheckResult, RunReport } from '../reports/evidence.ts';
 import { writeJunitXml } from '../reports/junitXml.ts';
 import { buildRunReport, writeReportJson } from '../reports/runReport.ts';
-import { catalog, checkIds } from '../suites/catalog.ts';
+import { catalog, checkIds, suiteFileOf } from '../suites/catalog.ts';
 
 // `labdrill run`: validate, then start vitest on the suites with the collecting reporter. Probes run first,
 // side by side; drills (only with --chaos and chaos.allow) run after them, one at a time, so that no probe
@@ -46,21 +46,16 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     LABDRILL_CHAOS: chaos ? '1' : '0',
   });
   const collector = new CheckCollector({ ...(options.onCheck ? { onCheck: options.onCheck } : {}) });
-  const parts = new Set(
-    catalog.filter((entry) => !options.only || options.only.includes(entry.id)).map((e) => e.part),
-  );
-  const probeFiles = catalog
-    .filter((e) => e.kind === 'probe' && parts.has(e.part))
-    .map((e) => `suites/${e.part}.probes.ts`);
-  const drillFiles = catalog
-    .filter((e) => e.kind === 'drill' && parts.has(e.part))
-    .map((e) => `suites/${e.part}.drills.ts`);
+  const chosen = catalog.filter((entry) => !options.only || options.only.includes(entry.id));
+  const suiteFiles = [...new Set(chosen.map(suiteFileOf))];
+  const probeFiles = suiteFiles.filter((file) => file.endsWith('.probes.ts'));
+  const drillFiles = suiteFiles.filter((file) => file.endsWith('.drills.ts'));
   if (chaos) {
-    await runVitestPhase([...new Set(probeFiles)], collector);
-    await runVitestPhase([...new Set(drillFiles)], collector, 1);
+    await runVitestPhase(probeFiles, collector);
+    await runVitestPhase(drillFiles, collector, 1);
   } else {
     // Without --chaos every drill only reports that it was skipped, which needs no phase of its own.
-    await runVitestPhase([...new Set([...probeFiles, ...drillFiles])], collector);
+    await runVitestPhase(suiteFiles, collector);
   }
   const report = buildRunReport(collector.results, {
     version: labdrillVersion(),

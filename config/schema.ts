@@ -136,7 +136,19 @@ const rdsSection = z.strictObject({
     .optional(),
 });
 
-const asgSection = z.strictObject({ name: z.string().min(1).optional() });
+const asgSection = z.strictObject({
+  name: z.string().min(1).optional(),
+  observeScaleIn: z
+    .boolean()
+    .optional()
+    .describe(
+      'Follow the group back to its minimum after the scale-out drill (asg.scale-in.observe; long on AWS)',
+    ),
+  selfHealMode: z
+    .enum(['terminate', 'stop'])
+    .optional()
+    .describe('How asg.self-heal.drill takes an instance away: terminate (default) or stop'),
+});
 
 const dnsSection = z.strictObject({
   customDomain: z.string().min(1).optional(),

@@ -2,7 +2,11 @@ import { afterAll } from 'vitest';
 import type { Stack } from '../config/schema.ts';
 import { asgScaleOutDrill, defaultScaleOutLoad } from '../drills/asgScaleOut.ts';
 import { asgSelfHealDrill, type SelfHealMode } from '../drills/asgSelfHeal.ts';
+import { observeScaleIn } from '../probes/asgObservation/scaleInObservation.ts';
+import { judgeScaleIn } from '../probes/asgObservation/scaleInSummary.ts';
 import { type AwsClients, createAwsClients } from '../probes/aws/awsClients.ts';
+import { awsCheck, needsAsgName } from './awsCheck.ts';
+import { failed, passed, skipped } from './check.ts';
 import { drillCheck } from './drillCheck.ts';
 import { httpOptions } from './httpEvidence.ts';
 import { runContext } from './runContext.ts';
@@ -27,11 +31,11 @@ function readClients(): AwsClients {
 }
 
 /**
- * asg.scale-in.observe runs only when LABDRILL_SCALE_IN=1; then the scale-out drill leaves the group as
- * the load made it, so that the policy's own scale-in can be watched.
+ * asg.scale-in.observe runs only when the stack file asks for it; then the scale-out drill leaves the
+ * group as the load made it, so that the policy's own scale-in can be watched right after it.
  */
-function scaleInRequested(): boolean {
-  return process.env.LABDRILL_SCALE_IN === '1';
+function scaleInRequested(stack: Stack): boolean {
+  return stack.asg?.observeScaleIn === true;
 }
 
 function missing(stack: Stack): string | undefined {
@@ -41,8 +45,8 @@ function missing(stack: Stack): string | undefined {
   return undefined;
 }
 
-function selfHealMode(): SelfHealMode {
-  return process.env.LABDRILL_SELF_HEAL_MODE === 'stop' ? 'stop' : 'terminate';
+function selfHealMode(stack: Stack): SelfHealMode {
+  return stack.asg?.selfHealMode ?? 'terminate';
 }
 
 drillCheck('asg.scale-out.drill', ({ stack, settings }) => {
@@ -58,9 +62,55 @@ drillCheck('asg.scale-out.drill', ({ stack, settings }) => {
       http: httpOptions(settings, { retries: 0 }),
       ...(stack.alb?.instancePattern ? { patterns: stack.alb.instancePattern } : {}),
       // Watching the policy's own scale-in afterwards needs the group left as the load made it.
-      restoreCapacity: !scaleInRequested(),
+      restoreCapacity: !scaleInRequested(stack),
     }),
   };
+});
+
+// Registered between the drills so that, in a chaos run, it follows the scale-out drill's load.
+/**
+ * A check may run at most as long as the suites' test timeout (600 s); the observation stops a little
+ * before it and says so. AWS usually needs 15+ minutes to scale in, so on AWS set the time limit with care.
+ */
+const scaleInBudgetS = 570;
+
+awsCheck('asg.scale-in.observe', [needsAsgName], async (c) => {
+  if (!scaleInRequested(c.stack)) {
+    return skipped('long observation: runs only with asg.observeScaleIn: true in the stack file');
+  }
+  const timeoutS = Math.min(c.settings.thresholds.scaleInTimeoutS, scaleInBudgetS);
+  if (timeoutS < c.settings.thresholds.scaleInTimeoutS) {
+    c.evidence.note(
+      `followed for at most ${timeoutS} s (the check's time budget), not thresholds.scaleInTimeoutS`,
+    );
+  }
+  const seen = await observeScaleIn(c.inventory.clients, c.stack.asg!.name!, { timeoutS });
+  c.evidence.measure('observed for', Math.round(seen.elapsedS), 's');
+  c.evidence.series('desired capacity', 'instances', seen.desiredSeries);
+  c.evidence.series('InService', 'instances', seen.inServiceSeries);
+  c.evidence.set('scaleIn', {
+    min: seen.min,
+    start: { ...seen.start },
+    end: { ...seen.end },
+    scaleInDisabled: seen.scaleInDisabled,
+    terminations: seen.terminations.slice(0, 20).map((t) => ({
+      instanceId: t.instanceId,
+      at: t.atMs === null ? null : new Date(t.atMs).toISOString(),
+      status: t.status,
+      reason: t.reason,
+      why: t.why,
+      from: t.from,
+      to: t.to,
+    })),
+  });
+  for (const t of seen.terminations.slice(0, 20)) {
+    c.evidence.event(`terminated ${t.instanceId ?? 'an instance'}`, `${t.reason}: ${t.why}`);
+  }
+  for (const failure of seen.failures) c.evidence.note(`a look at the group failed: ${failure}`);
+  const verdict = judgeScaleIn(seen);
+  if (verdict.verdict === 'pass') return passed(verdict.reason);
+  if (verdict.verdict === 'skip') return skipped(verdict.reason);
+  return failed(verdict.reason, verdict.fix);
 });
 
 drillCheck('asg.self-heal.drill', ({ stack, settings }) => {
@@ -74,7 +124,7 @@ drillCheck('asg.self-heal.drill', ({ stack, settings }) => {
       timeoutS: settings.thresholds.scaleOutTimeoutS,
       http: httpOptions(settings, { retries: 0 }),
       ...(stack.alb?.instancePattern ? { patterns: stack.alb.instancePattern } : {}),
-      mode: selfHealMode(),
+      mode: selfHealMode(stack),
       maxOutageS: 10,
     }),
   };

@@ -9,6 +9,8 @@ export interface CatalogEntry {
   needs: Need[];
   /** The lab part; also the suite file that holds the check (suites/<part>.probes.ts or .drills.ts). */
   part: 's3' | 'cloudfront' | 'network' | 'ec2' | 'efs' | 'alb' | 'rds' | 'asg' | 'dns';
+  /** A probe that observes what a drill leaves behind: it lives in the drills file and runs after it. */
+  afterDrills?: true;
   proves: string;
 }
 
@@ -204,11 +206,12 @@ export const catalog: readonly CatalogEntry[] = [
   },
   {
     id: 'asg.scale-in.observe',
-    title: 'After the load the group scales back in (long; LABDRILL_SCALE_IN=1)',
+    title: 'After the load the group scales back in (long; asg.observeScaleIn)',
     kind: 'probe',
     needs: ['aws'],
     part: 'asg',
     proves: 'after the load, capacity returns to the minimum; which instances were terminated and why',
+    afterDrills: true,
   },
   {
     id: 'asg.self-heal.drill',
@@ -230,6 +233,11 @@ export const catalog: readonly CatalogEntry[] = [
 ];
 
 export const checkIds: readonly string[] = catalog.map((entry) => entry.id);
+
+/** The suite file that holds a check. */
+export function suiteFileOf(entry: CatalogEntry): string {
+  return `suites/${entry.part}.${entry.kind === 'drill' || entry.afterDrills ? 'drills' : 'probes'}.ts`;
+}
 
 export function catalogEntry(id: string): CatalogEntry {
   const entry = catalog.find((candidate) => candidate.id === id);

@@ -43,8 +43,9 @@ export function check(id: string, body: (c: CheckContext) => Promise<Outcome>): 
   const entry = catalogEntry(id);
   const context = runContext();
   if (context.only && !context.only.has(id)) return;
-  // Probes are read-only, so they may run side by side; drills change the stack and run one at a time.
-  const register = entry.kind === 'probe' ? test.concurrent : test;
+  // Probes are read-only, so they may run side by side; drills change the stack and run one at a time,
+  // and so do the probes that observe what a drill leaves behind.
+  const register = entry.kind === 'probe' && !entry.afterDrills ? test.concurrent : test;
   register(id, async ({ task, skip }) => {
     const evidence = new EvidenceRecorder();
     const startedAt = new Date();
