@@ -4,6 +4,7 @@ import { catalog } from '../suites/catalog.ts';
 import { registerChecksCommand } from './checksCommand.ts';
 import { registerDemoCommand } from './demoCommand.ts';
 import { registerDrillCommand } from './drillCommand.ts';
+import { registerIamPolicyCommand } from './iamPolicyCommand.ts';
 import { labdrillVersion } from './executeRun.ts';
 import { registerLoadCommand } from './loadCommand.ts';
 import { registerRestoreCommand } from './restoreCommand.ts';
@@ -25,6 +26,7 @@ registerLoadCommand(program);
 registerRestoreCommand(program);
 registerTwinCommand(program);
 registerChecksCommand(program);
+registerIamPolicyCommand(program);
 
 program.addHelpText(
   'after',
