@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startVitest } from 'vitest/node';
 import { loadStackFile } from '../config/loadStack.ts';
+import { journalPathFor } from '../drills/journal.ts';
 import { CheckCollector } from '../reports/checkCollector.ts';
 import type { CheckResult, RunReport } from '../reports/evidence.ts';
 import { writeJunitXml } from '../reports/junitXml.ts';
@@ -44,6 +45,8 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     LABDRILL_STACK: options.stackFile,
     LABDRILL_ONLY: options.only?.join(',') ?? '',
     LABDRILL_CHAOS: chaos ? '1' : '0',
+    // Resolved here, in the user's directory: vitest's workers run in the package's directory.
+    LABDRILL_JOURNAL: journalPathFor(stack),
   });
   const collector = new CheckCollector({ ...(options.onCheck ? { onCheck: options.onCheck } : {}) });
   const chosen = catalog.filter((entry) => !options.only || options.only.includes(entry.id));

@@ -1,6 +1,5 @@
 import { type Drill, runDrill } from '../drills/experiment.ts';
 import { callerAccountOf, checkDrillGuards } from '../drills/guards.ts';
-import { journalPathFor } from '../drills/journal.ts';
 import { createDrillProgress } from '../drills/progress.ts';
 import { createAwsClients } from '../probes/aws/awsClients.ts';
 import { type CheckContext, check, type Outcome, skipped } from './check.ts';
@@ -14,12 +13,12 @@ export function drillCheck<T>(
   prepare: (c: CheckContext) => { drill: Drill<T> } | { skip: string },
 ): void {
   check(id, async (c): Promise<Outcome> => {
-    const { chaos, dryRun } = runContext();
+    const { chaos, dryRun, journal } = runContext();
     if (dryRun) {
       const prepared = prepare(c);
       if ('skip' in prepared) return skipped(prepared.skip);
       const result = await runDrill(prepared.drill, {
-        journal: journalPathFor(c.stack),
+        journal,
         clients: {},
         dryRun: true,
         evidence: c.evidence,
@@ -47,7 +46,7 @@ export function drillCheck<T>(
       });
       if (!guard.allowed) return skipped(`refused: ${guard.reason}`);
       const result = await runDrill(prepared.drill, {
-        journal: journalPathFor(c.stack),
+        journal,
         clients,
         evidence: c.evidence,
         progress: createDrillProgress({ label: id }),

@@ -1,6 +1,7 @@
 import { loadStackFile } from '../config/loadStack.ts';
 import type { Stack } from '../config/schema.ts';
 import { type Settings, settingsFor } from '../config/settings.ts';
+import { journalPathFor } from '../drills/journal.ts';
 
 // What a suite file knows about the run: the stack file, the chosen checks and whether drills may run.
 // It comes through environment variables so that the same suites run from `labdrill run` and from
@@ -14,6 +15,8 @@ export interface RunContext {
   chaos: boolean;
   /** `labdrill drill --dry-run`: drills print their plan and change nothing. */
   dryRun: boolean;
+  /** Where drills journal their undos. */
+  journal: string;
 }
 
 let cached: RunContext | undefined;
@@ -35,6 +38,7 @@ export function runContext(): RunContext {
     only: onlyText ? new Set(onlyText.split(',').map((id) => id.trim())) : null,
     chaos: process.env.LABDRILL_CHAOS === '1' && stack.chaos?.allow === true,
     dryRun: process.env.LABDRILL_DRY_RUN === '1',
+    journal: process.env.LABDRILL_JOURNAL || journalPathFor(stack),
   };
   return cached;
 }
