@@ -3,9 +3,10 @@ import { StackFileError } from '../config/loadStack.ts';
 import { catalog } from '../suites/catalog.ts';
 import { registerChecksCommand } from './checksCommand.ts';
 import { registerDemoCommand } from './demoCommand.ts';
+import { registerDiscoverCommand } from './discoverCommand.ts';
 import { registerDrillCommand } from './drillCommand.ts';
-import { registerIamPolicyCommand } from './iamPolicyCommand.ts';
 import { labdrillVersion } from './executeRun.ts';
+import { registerIamPolicyCommand } from './iamPolicyCommand.ts';
 import { registerLoadCommand } from './loadCommand.ts';
 import { registerRestoreCommand } from './restoreCommand.ts';
 import { registerRunCommand } from './runCommand.ts';
@@ -26,6 +27,7 @@ registerLoadCommand(program);
 registerRestoreCommand(program);
 registerTwinCommand(program);
 registerChecksCommand(program);
+registerDiscoverCommand(program);
 registerIamPolicyCommand(program);
 
 program.addHelpText(

@@ -61,3 +61,10 @@ export function describeScalingActivities(
     { pageSize: Math.min(100, maxItems), maxItems },
   );
 }
+
+/** Every Auto Scaling group of the account in the client's region. */
+export function describeAllAutoScalingGroups(autoScaling: AutoScalingClient): Promise<AutoScalingGroup[]> {
+  return awsPaged(autoScaling, paginateDescribeAutoScalingGroups, {}, (page) => page.AutoScalingGroups, {
+    pageSize: 100,
+  });
+}

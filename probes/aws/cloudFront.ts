@@ -1,7 +1,13 @@
 // Read-only CloudFront: one distribution with its configuration and deployment status.
 
-import { type CloudFrontClient, type Distribution, GetDistributionCommand } from '@aws-sdk/client-cloudfront';
-import { AwsProbeError, awsCall } from './awsCall.ts';
+import {
+  type CloudFrontClient,
+  type Distribution,
+  type DistributionSummary,
+  GetDistributionCommand,
+  paginateListDistributions,
+} from '@aws-sdk/client-cloudfront';
+import { AwsProbeError, awsCall, awsPaged } from './awsCall.ts';
 
 /** The distribution with this id; not-found AwsProbeError when there is none. */
 export async function getDistribution(cloudFront: CloudFrontClient, id: string): Promise<Distribution> {
@@ -10,4 +16,11 @@ export async function getDistribution(cloudFront: CloudFrontClient, id: string):
   if (!output.Distribution)
     throw new AwsProbeError('not-found', 'cloudfront:GetDistribution', `${subject} not found`, undefined);
   return output.Distribution;
+}
+
+/** Every distribution of the account (CloudFront is global), with origins and status. */
+export function listDistributions(cloudFront: CloudFrontClient): Promise<DistributionSummary[]> {
+  return awsPaged(cloudFront, paginateListDistributions, {}, (page) => page.DistributionList?.Items, {
+    pageSize: 100,
+  });
 }

@@ -164,3 +164,10 @@ export function describeLaunchTemplateVersions(
     },
   );
 }
+
+/** Every VPC that matches the filters (e.g. `tag:Name` with a `lab-vpc*` wildcard); none is an empty list. */
+export function describeVpcs(ec2: EC2Client, filters: Filter[]): Promise<Vpc[]> {
+  return awsPaged(ec2, paginateDescribeVpcs, { Filters: filters }, (page) => page.Vpcs, {
+    pageSize: PAGE_SIZE,
+  });
+}

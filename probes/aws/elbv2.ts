@@ -2,6 +2,7 @@
 // target health, as the SDK returns them.
 
 import {
+  DescribeTagsCommand,
   DescribeTargetHealthCommand,
   type ElasticLoadBalancingV2Client,
   type Listener,
@@ -9,6 +10,7 @@ import {
   paginateDescribeListeners,
   paginateDescribeLoadBalancers,
   paginateDescribeTargetGroups,
+  type TagDescription,
   type TargetGroup,
   type TargetHealthDescription,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
@@ -86,4 +88,25 @@ export async function describeTargetHealth(
     subject: `target group ${targetGroupArn}`,
   });
   return output.TargetHealthDescriptions ?? [];
+}
+
+/** Every load balancer of the account in the client's region (a lab account has a handful). */
+export function describeAllLoadBalancers(elbv2: ElasticLoadBalancingV2Client): Promise<LoadBalancer[]> {
+  return awsPaged(elbv2, paginateDescribeLoadBalancers, {}, (page) => page.LoadBalancers, { pageSize: 100 });
+}
+
+/** The tags of load balancers or target groups, by ARN; DescribeTags takes at most 20 ARNs per call. */
+export async function describeLoadBalancerTags(
+  elbv2: ElasticLoadBalancingV2Client,
+  arns: readonly string[],
+): Promise<TagDescription[]> {
+  const descriptions: TagDescription[] = [];
+  for (let start = 0; start < arns.length; start += 20) {
+    const output = await awsCall(
+      elbv2,
+      new DescribeTagsCommand({ ResourceArns: arns.slice(start, start + 20) }),
+    );
+    descriptions.push(...(output.TagDescriptions ?? []));
+  }
+  return descriptions;
 }

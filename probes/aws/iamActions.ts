@@ -24,6 +24,7 @@ const actionExceptions: Readonly<Record<string, readonly string[]>> = {
   's3:ListObjects': ['s3:ListBucket'],
   's3:HeadBucket': ['s3:ListBucket'],
   's3:HeadObject': ['s3:GetObject'],
+  's3:ListBuckets': ['s3:ListAllMyBuckets'],
   // Needs no permission: it answers even when every other call is denied.
   'sts:GetCallerIdentity': [],
   // The file system's security groups are read from the mount target's network interface.

@@ -8,6 +8,7 @@ export const readActions = [
   'autoscaling:DescribePolicies',
   'autoscaling:DescribeScalingActivities',
   'cloudfront:GetDistribution',
+  'cloudfront:ListDistributions',
   'cloudwatch:GetMetricData',
   'cloudwatch:GetMetricStatistics',
   'ec2:DescribeInstances',
@@ -25,6 +26,7 @@ export const readActions = [
   'elasticfilesystem:DescribeMountTargets',
   'elasticloadbalancing:DescribeListeners',
   'elasticloadbalancing:DescribeLoadBalancers',
+  'elasticloadbalancing:DescribeTags',
   'elasticloadbalancing:DescribeTargetGroups',
   'elasticloadbalancing:DescribeTargetHealth',
   'rds:DescribeDBClusters',
@@ -33,6 +35,8 @@ export const readActions = [
   's3:GetBucketPolicy',
   's3:GetBucketPublicAccessBlock',
   's3:GetBucketWebsite',
+  's3:ListAllMyBuckets',
+  'ssm:DescribeInstanceInformation',
 ] as const;
 
 /** Remote commands on instances through SSM Run Command (probes/exec/ssm.ts). */

@@ -1,6 +1,10 @@
 import type { AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
 import type { Instance, RouteTable, SecurityGroup, Subnet, Vpc } from '@aws-sdk/client-ec2';
-import type { LoadBalancer, TargetGroup, TargetHealthDescription } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type {
+  LoadBalancer,
+  TargetGroup,
+  TargetHealthDescription,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { Stack } from '../../config/schema.ts';
 import { describeAutoScalingGroup } from './autoScaling.ts';
 import { AwsProbeError } from './awsCall.ts';
@@ -38,9 +42,18 @@ export class LabInventory {
 
   vpc(): Promise<Vpc> {
     return this.once('vpc', async () => {
-      const by = { ...(this.stack.vpc?.id ? { id: this.stack.vpc.id } : {}), ...(this.stack.vpc?.name ? { name: this.stack.vpc.name } : {}) };
+      const by = {
+        ...(this.stack.vpc?.id ? { id: this.stack.vpc.id } : {}),
+        ...(this.stack.vpc?.name ? { name: this.stack.vpc.name } : {}),
+      };
       const vpc = await findVpc(this.clients.ec2, by);
-      if (!vpc) throw new AwsProbeError('not-found', 'ec2:DescribeVpcs', `VPC '${by.id ?? by.name}' not found`, undefined);
+      if (!vpc)
+        throw new AwsProbeError(
+          'not-found',
+          'ec2:DescribeVpcs',
+          `VPC '${by.id ?? by.name}' not found`,
+          undefined,
+        );
       return vpc;
     });
   }
@@ -51,7 +64,9 @@ export class LabInventory {
 
   async vpcCidrs(): Promise<string[]> {
     const vpc = await this.vpc();
-    const cidrs = (vpc.CidrBlockAssociationSet ?? []).map((a) => a.CidrBlock).filter((c): c is string => Boolean(c));
+    const cidrs = (vpc.CidrBlockAssociationSet ?? [])
+      .map((a) => a.CidrBlock)
+      .filter((c): c is string => Boolean(c));
     return cidrs.length > 0 ? cidrs : vpc.CidrBlock ? [vpc.CidrBlock] : [];
   }
 
@@ -68,7 +83,9 @@ export class LabInventory {
   }
 
   internetGateways() {
-    return this.once('internetGateways', async () => describeInternetGateways(this.clients.ec2, await this.vpcId()));
+    return this.once('internetGateways', async () =>
+      describeInternetGateways(this.clients.ec2, await this.vpcId()),
+    );
   }
 
   loadBalancer(): Promise<LoadBalancer> {
@@ -77,7 +94,9 @@ export class LabInventory {
 
   targetGroups(): Promise<TargetGroup[]> {
     return this.once('targetGroups', async () =>
-      describeTargetGroups(this.clients.elbv2, { loadBalancerArn: (await this.loadBalancer()).LoadBalancerArn! }),
+      describeTargetGroups(this.clients.elbv2, {
+        loadBalancerArn: (await this.loadBalancer()).LoadBalancerArn!,
+      }),
     );
   }
 
@@ -85,13 +104,17 @@ export class LabInventory {
   targetHealth(): Promise<TargetHealthDescription[]> {
     return this.once('targetHealth', async () => {
       const groups = await this.targetGroups();
-      const all = await Promise.all(groups.map((group) => describeTargetHealth(this.clients.elbv2, group.TargetGroupArn!)));
+      const all = await Promise.all(
+        groups.map((group) => describeTargetHealth(this.clients.elbv2, group.TargetGroupArn!)),
+      );
       return all.flat();
     });
   }
 
   autoScalingGroup(): Promise<AutoScalingGroup> {
-    return this.once('autoScalingGroup', () => describeAutoScalingGroup(this.clients.autoScaling, this.stack.asg!.name!));
+    return this.once('autoScalingGroup', () =>
+      describeAutoScalingGroup(this.clients.autoScaling, this.stack.asg!.name!),
+    );
   }
 
   /**
@@ -117,7 +140,9 @@ export class LabInventory {
   securityGroups(ids: readonly string[]): Promise<SecurityGroup[]> {
     const unique = [...new Set(ids)].sort();
     if (unique.length === 0) return Promise.resolve([]);
-    return this.once(`sg:${unique.join(',')}`, () => describeSecurityGroups(this.clients.ec2, { ids: unique }));
+    return this.once(`sg:${unique.join(',')}`, () =>
+      describeSecurityGroups(this.clients.ec2, { ids: unique }),
+    );
   }
 }
 

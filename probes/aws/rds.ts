@@ -69,3 +69,8 @@ export async function describeEvents(rds: RDSClient, query: RdsEventQuery): Prom
   );
   return events.sort((a, b) => (a.Date?.getTime() ?? 0) - (b.Date?.getTime() ?? 0));
 }
+
+/** Every DB instance of the account in the client's region, replicas included. */
+export function describeAllDbInstances(rds: RDSClient): Promise<DBInstance[]> {
+  return awsPaged(rds, paginateDescribeDBInstances, {}, (page) => page.DBInstances, { pageSize: 100 });
+}

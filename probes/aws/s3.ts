@@ -1,14 +1,16 @@
 // Read-only S3 bucket configuration: policy text, Block Public Access and website configuration.
 
 import {
+  type Bucket,
   GetBucketPolicyCommand,
   GetBucketWebsiteCommand,
   type GetBucketWebsiteCommandOutput,
   GetPublicAccessBlockCommand,
   type PublicAccessBlockConfiguration,
+  paginateListBuckets,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { AwsProbeError, awsCall } from './awsCall.ts';
+import { AwsProbeError, awsCall, awsPaged } from './awsCall.ts';
 
 function isCode(error: unknown, code: string): boolean {
   return error instanceof AwsProbeError && error.code === code;
@@ -64,4 +66,11 @@ export async function getBucketWebsite(s3: S3Client, bucket: string): Promise<Bu
     if (isCode(error, 'NoSuchWebsiteConfiguration')) return null;
     throw error;
   }
+}
+
+/** The account's buckets in one region (S3 filters by BucketRegion itself). IAM: s3:ListAllMyBuckets. */
+export function listBuckets(s3: S3Client, region: string): Promise<Bucket[]> {
+  return awsPaged(s3, paginateListBuckets, { BucketRegion: region }, (page) => page.Buckets, {
+    pageSize: 1000,
+  });
 }
