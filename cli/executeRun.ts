@@ -45,6 +45,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     LABDRILL_STACK: options.stackFile,
     LABDRILL_ONLY: options.only?.join(',') ?? '',
     LABDRILL_CHAOS: chaos ? '1' : '0',
+    LABDRILL_CHAOS_REQUESTED: options.chaos ? '1' : '0',
     // Resolved here, in the user's directory: vitest's workers run in the package's directory.
     LABDRILL_JOURNAL: journalPathFor(stack),
   });

@@ -5,7 +5,7 @@ export function registerIamPolicyCommand(program: Command): void {
   program
     .command('iam-policy')
     .description('print the minimal IAM policy labdrill needs (generated from the calls it makes)')
-    .option('--drills', 'the policy for drills too (read + exec + the drills\' writes)')
+    .option('--drills', "the policy for drills too (read + exec + the drills' writes)")
     .option('--exec', 'add remote exec through SSM (for efs.shared) to the read-only policy')
     .addHelpText(
       'after',
@@ -15,6 +15,8 @@ Examples:
   $ labdrill iam-policy --drills > labdrill-drills.json`,
     )
     .action((flags: { drills?: boolean; exec?: boolean }) => {
-      process.stdout.write(renderIamPolicyJson(flags.drills ? 'drill' : 'read', { exec: flags.exec === true }));
+      process.stdout.write(
+        renderIamPolicyJson(flags.drills ? 'drill' : 'read', { exec: flags.exec === true }),
+      );
     });
 }

@@ -1,5 +1,5 @@
 import { type Drill, runDrill } from '../drills/experiment.ts';
-import { callerAccountOf, checkDrillGuards } from '../drills/guards.ts';
+import { callerAccountOf, checkDrillGuards, drillGuardReasons } from '../drills/guards.ts';
 import { createDrillProgress } from '../drills/progress.ts';
 import { createAwsClients } from '../probes/aws/awsClients.ts';
 import { type CheckContext, check, type Outcome, skipped } from './check.ts';
@@ -13,7 +13,7 @@ export function drillCheck<T>(
   prepare: (c: CheckContext) => { drill: Drill<T> } | { skip: string },
 ): void {
   check(id, async (c): Promise<Outcome> => {
-    const { chaos, dryRun, journal } = runContext();
+    const { chaos, chaosRequested, dryRun, journal } = runContext();
     if (dryRun) {
       const prepared = prepare(c);
       if ('skip' in prepared) return skipped(prepared.skip);
@@ -28,13 +28,10 @@ export function drillCheck<T>(
         .join('; ');
       return skipped(`dry run, nothing changed; plan: ${plan || 'no changes'}`);
     }
-    if (!chaos) {
-      return skipped(
-        c.stack.chaos?.allow
-          ? 'a drill changes the stack: it runs only with --chaos'
-          : 'a drill changes the stack: it runs only with --chaos and chaos.allow: true in the stack file',
-      );
-    }
+    // Not asked for: skipped. Asked for (--chaos) but not allowed: an error, so that the run says no loudly.
+    if (!chaosRequested)
+      return skipped('a drill changes the stack: it runs only with --chaos (and chaos.allow: true)');
+    if (!chaos) throw new Error(`refused: ${drillGuardReasons.notAllowedInStack}`);
     const prepared = prepare(c);
     if ('skip' in prepared) return skipped(prepared.skip);
     const clients = createAwsClients(c.stack);
@@ -44,13 +41,19 @@ export function drillCheck<T>(
         stack: c.stack,
         ...(await callerAccountOf(clients.sts)),
       });
-      if (!guard.allowed) return skipped(`refused: ${guard.reason}`);
+      if (!guard.allowed) throw new Error(`refused: ${guard.reason}`);
+      // If labdrill itself dies (its worker loses the parent), stop and put the stack back all the same.
+      const orphaned = new AbortController();
+      const onDisconnect = () => orphaned.abort(new Error('labdrill exited; rolling back'));
+      process.once('disconnect', onDisconnect);
       const result = await runDrill(prepared.drill, {
         journal,
         clients,
+        signal: orphaned.signal,
         evidence: c.evidence,
         progress: createDrillProgress({ label: id }),
       });
+      process.off('disconnect', onDisconnect);
       for (const step of result.rolledBack) c.evidence.event('rolled back', `${step.step}: ${step.message}`);
       const { outcome } = result;
       if (outcome.verdict === 'error') throw new Error(outcome.reason);

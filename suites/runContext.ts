@@ -13,6 +13,8 @@ export interface RunContext {
   settings: Settings;
   only: ReadonlySet<string> | null;
   chaos: boolean;
+  /** --chaos was given (whether or not the stack file allows drills). */
+  chaosRequested: boolean;
   /** `labdrill drill --dry-run`: drills print their plan and change nothing. */
   dryRun: boolean;
   /** Where drills journal their undos. */
@@ -37,6 +39,7 @@ export function runContext(): RunContext {
     settings: settingsFor(stack),
     only: onlyText ? new Set(onlyText.split(',').map((id) => id.trim())) : null,
     chaos: process.env.LABDRILL_CHAOS === '1' && stack.chaos?.allow === true,
+    chaosRequested: process.env.LABDRILL_CHAOS_REQUESTED === '1',
     dryRun: process.env.LABDRILL_DRY_RUN === '1',
     journal: process.env.LABDRILL_JOURNAL || journalPathFor(stack),
   };

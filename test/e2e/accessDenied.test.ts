@@ -31,7 +31,10 @@ describe('credentials without permission', () => {
     const report = readReport(out);
     // asg.scale-in.observe is a long observation that skips unless asked for, before any call.
     const awsProbes = catalog
-      .filter((entry) => entry.kind === 'probe' && entry.needs.includes('aws') && entry.id !== 'asg.scale-in.observe')
+      .filter(
+        (entry) =>
+          entry.kind === 'probe' && entry.needs.includes('aws') && entry.id !== 'asg.scale-in.observe',
+      )
       .map((e) => e.id);
     const verdicts = Object.fromEntries(report.checks.map((check) => [check.id, check]));
     for (const id of awsProbes) {

@@ -36,7 +36,8 @@ async function killWhen(child: ChildProcess, ready: () => boolean, timeoutMs: nu
   const deadline = Date.now() + timeoutMs;
   while (!ready()) {
     if (Date.now() > deadline) throw new Error('the drill never reached the kill point');
-    if (child.exitCode !== null) throw new Error(`the drill ended (exit ${child.exitCode}) before the kill point`);
+    if (child.exitCode !== null)
+      throw new Error(`the drill ended (exit ${child.exitCode}) before the kill point`);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
   // The whole process tree dies at once (labdrill and its vitest workers), as in a crash or kill -9 of

@@ -1,0 +1,109 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { parseFaults } from '../../fixtures/twin/faults.ts';
+import { type RunningTwin, startTwin } from '../../fixtures/twin/startTwin.ts';
+import { labdrill, readReport } from './labdrillCommand.ts';
+
+// A drill needs both opt-ins (--chaos and chaos.allow: true) and, on AWS, the expected account; refused,
+// it says why and changes nothing.
+
+let twin: RunningTwin;
+let policyBefore: string | null;
+const dir = mkdtempSync(join(tmpdir(), 'labdrill-guards-'));
+
+beforeAll(async () => {
+  twin = await startTwin({ faults: parseFaults('') });
+  policyBefore = twin.state.bucket.policy;
+});
+
+afterAll(async () => {
+  await twin.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function variant(name: string, change: (stack: Record<string, any>) => void): string {
+  // biome-ignore lint/suspicious/noExplicitAny: a YAML document edited in place for the test
+  const stack = parse(readFileSync(twin.stackFile, 'utf8')) as Record<string, any>;
+  change(stack);
+  const path = join(dir, `${name}.yaml`);
+  writeFileSync(path, stringify(stack));
+  return path;
+}
+
+const drillArgs = (config: string, out: string, ...extra: string[]) => [
+  'drill',
+  's3-deny-then-allow',
+  '--config',
+  config,
+  '--out',
+  join(dir, out),
+  ...extra,
+];
+
+describe('drill guards', () => {
+  it('refuses without --chaos, as bad input, before anything runs', async () => {
+    const result = await labdrill(drillArgs(twin.stackFile, 'no-flag'), { env: twin.awsEnv });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/add --chaos to confirm/);
+    expect(twin.state.bucket.policy).toBe(policyBefore);
+  });
+
+  it('refuses when the stack file does not allow drills', async () => {
+    const config = variant('not-allowed', (stack) => {
+      stack.chaos = { allow: false };
+    });
+    const result = await labdrill(drillArgs(config, 'not-allowed', '--chaos'), { env: twin.awsEnv });
+    expect(result.code).toBe(1);
+    const check = readReport(join(dir, 'not-allowed')).checks[0]!;
+    expect(check.verdict).toBe('error');
+    expect(check.reason).toMatch(/refused: the stack file does not allow drills: set chaos\.allow: true/);
+    expect(twin.state.bucket.policy).toBe(policyBefore);
+  });
+
+  it('refuses against an account other than aws.expectAccount, naming both', async () => {
+    const config = variant('wrong-account', (stack) => {
+      stack.aws.expectAccount = '999999999999';
+    });
+    const result = await labdrill(drillArgs(config, 'wrong-account', '--chaos'), { env: twin.awsEnv });
+    expect(result.code).toBe(1);
+    const check = readReport(join(dir, 'wrong-account')).checks[0]!;
+    expect(check.verdict).toBe('error');
+    expect(check.reason).toMatch(/123456789012/);
+    expect(check.reason).toMatch(/999999999999/);
+    expect(twin.state.bucket.policy).toBe(policyBefore);
+  });
+
+  it('refuses when aws.expectAccount is not set', async () => {
+    const config = variant('no-account', (stack) => {
+      delete stack.aws.expectAccount;
+    });
+    const result = await labdrill(drillArgs(config, 'no-account', '--chaos'), { env: twin.awsEnv });
+    expect(result.code).toBe(1);
+    expect(readReport(join(dir, 'no-account')).checks[0]!.reason).toMatch(/set aws\.expectAccount/);
+  });
+
+  it('prints the plan on --dry-run and touches nothing', async () => {
+    const result = await labdrill(drillArgs(twin.stackFile, 'dry-run', '--dry-run'), { env: twin.awsEnv });
+    expect(result.code).toBe(0);
+    const check = readReport(join(dir, 'dry-run')).checks[0]!;
+    expect(check.verdict).toBe('skip');
+    expect(check.reason).toMatch(/dry run, nothing changed; plan: 1\. delete-bucket-policy \(undo: /);
+    expect(twin.state.bucket.policy).toBe(policyBefore);
+  });
+
+  it('skips every drill on a run without --chaos, saying why', async () => {
+    const out = join(dir, 'plain-run');
+    await labdrill(
+      ['run', '--config', twin.stackFile, '--out', out, '--only', 's3.website.deny-then-allow'],
+      {
+        env: twin.awsEnv,
+      },
+    );
+    const check = readReport(out).checks[0]!;
+    expect(check.verdict).toBe('skip');
+    expect(check.reason).toMatch(/runs only with --chaos/);
+  });
+});
