@@ -1,31 +1,28 @@
-import dgram from 'node:dgram';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import dnsPacket from 'dns-packet';
 import {
-  type DatabaseCluster,
-  type FailoverRecord,
-  startDatabaseCluster,
-} from '../fixtures/twin/db/databaseCluster.ts';
+  type DBInstance,
+  DescribeDBInstancesCommand,
+  RDSClient,
+  RebootDBInstanceCommand,
+} from '@aws-sdk/client-rds';
+import { twinCredentials } from '../fixtures/twin/aws/access.ts';
+import type { ApplyRelease } from '../fixtures/twin/db/databaseCluster.ts';
+import { parseFaults } from '../fixtures/twin/faults.ts';
+import { type RunningTwin, startTwin } from '../fixtures/twin/startTwin.ts';
 import { analyzeFailover } from '../probes/failover/failoverAnalysis.ts';
 import { startFailoverObservers } from '../probes/failover/failoverObservers.ts';
 import { measureReplicaLag } from '../probes/failover/replicaLag.ts';
 import { ensureHeartbeatTable, heartbeatSeqsPresent } from '../probes/failover/sqlHeartbeat.ts';
-import { type SqlSessionOptions, withSqlSession } from '../probes/sql.ts';
+import { type SqlAccess, type SqlSessionOptions, sqlAccessFor, withSqlSession } from '../probes/sql.ts';
 
-// How close labdrill's failover and lag measurements come to what really happened. The twin's database
-// cluster (real MariaDB) is failed over N times with the endpoint name in a small DNS server that moves when
-// the cluster switches DNS; replica lag is injected at 1, 3 and 5 s. Each measured figure is printed beside
-// the cluster's ground truth, with whether it is within the design's targets: ±0.5 s for downtime and DNS
-// swap, ±0.2 s for lag. RunningTwin does not expose its database cluster yet, so this bench starts the
-// cluster and the DNS record itself.
+// How close labdrill's failover and lag measurements come to what really happened. labdrill's own
+// measurement code (failover observers and analysis, the replica-lag markers) runs against twins started with
+// startTwin, through the stack file's endpoint names, the twin's DNS server and RebootDBInstance over the
+// AWS API; each figure is printed beside the twin's ground truth with whether it is within the design's
+// targets: ±0.5 s for downtime and DNS swap, ±0.2 s for lag (faults replica-lag=1s, 3s, 5s).
 
 export interface FailoverAccuracyOptions {
   failovers?: number;
   lagsS?: number[];
-  /** Delay from promotion to the DNS switch in each failover (the cluster's default is 1500 ms). */
-  dnsDelayMs?: number;
   log?: (line: string) => void;
 }
 
@@ -37,46 +34,6 @@ export interface AccuracyRow {
   within: boolean;
 }
 
-const endpointName = 'lab-vpc-rds.cbench0000000.ap-northeast-2.rds.amazonaws.com';
-const addresses = { primary: '127.0.84.11', standby: '127.0.84.12', replica: '127.0.84.13' };
-const dnsHost = '127.0.84.30';
-const password = 'Bench-Failover-Password-1';
-
-/** One A record, answered over UDP; `move` changes it at once (no caching anywhere). */
-async function startMovableRecord(
-  initial: string,
-): Promise<{ resolver: string; move(to: string): void; close(): Promise<void> }> {
-  let address = initial;
-  const socket = dgram.createSocket('udp4');
-  socket.on('message', (message, from) => {
-    let query: dnsPacket.DecodedPacket;
-    try {
-      query = dnsPacket.decode(message);
-    } catch {
-      return;
-    }
-    const question = query.questions?.[0];
-    if (!question) return;
-    const known = question.name.toLowerCase() === endpointName && question.type === 'A';
-    const answer = dnsPacket.encode({
-      type: 'response',
-      id: query.id ?? 0,
-      flags: dnsPacket.AUTHORITATIVE_ANSWER | (known ? 0 : 3),
-      questions: [question],
-      answers: known ? [{ type: 'A', name: endpointName, ttl: 5, class: 'IN', data: address }] : [],
-    });
-    socket.send(answer, from.port, from.address);
-  });
-  await new Promise<void>((resolve) => socket.bind(0, dnsHost, resolve));
-  return {
-    resolver: `${dnsHost}:${socket.address().port}`,
-    move(to) {
-      address = to;
-    },
-    close: () => new Promise((resolve) => socket.close(() => resolve())),
-  };
-}
-
 const row = (what: string, measuredMs: number | null, truthMs: number, toleranceMs: number): AccuracyRow => ({
   what,
   measuredMs,
@@ -85,35 +42,75 @@ const row = (what: string, measuredMs: number | null, truthMs: number, tolerance
   within: measuredMs !== null && Math.abs(measuredMs - truthMs) <= toleranceMs,
 });
 
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function rdsClient(twin: RunningTwin): RDSClient {
+  return new RDSClient({
+    endpoint: twin.servers.aws.url,
+    region: twin.state.region,
+    credentials: twinCredentials,
+    maxAttempts: 2,
+  });
+}
+
+async function describeInstance(rds: RDSClient, id: string): Promise<DBInstance> {
+  const out = await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }));
+  const instance = out.DBInstances?.[0];
+  if (!instance) throw new Error(`${id} not described`);
+  return instance;
+}
+
+/** SQL access as labdrill builds it: the stack file, the endpoints from RDS, the password from the env. */
+async function accessOf(twin: RunningTwin, rds: RDSClient): Promise<SqlAccess> {
+  const [primary, replica] = await Promise.all([
+    describeInstance(rds, twin.stack.rds!.instance!),
+    describeInstance(rds, twin.stack.rds!.replica!),
+  ]);
+  const access = sqlAccessFor(
+    twin.stack,
+    {
+      primary: { address: primary.Endpoint!.Address!, port: primary.Endpoint!.Port! },
+      replica: { address: replica.Endpoint!.Address!, port: replica.Endpoint!.Port! },
+    },
+    twin.awsEnv,
+  );
+  if (typeof access === 'string') throw new Error(access);
+  return access;
+}
+
+const timeouts = { connectTimeoutMs: 500, queryTimeoutMs: 1000, dnsTimeoutMs: 300 };
+
 async function oneFailover(
-  cluster: DatabaseCluster,
-  dns: { resolver: string; move(to: string): void },
+  twin: RunningTwin,
+  rds: RDSClient,
   session: SqlSessionOptions,
   index: number,
-  dnsDelayMs: number,
 ): Promise<AccuracyRow[]> {
   const note = `bench-${process.pid}-${index}`;
-  const writerBefore = cluster.endpoints().writer.host;
-  dns.move(writerBefore);
+  const endpointName = session.endpoint.host;
+  const writerBefore = twin.database.cluster.endpoints().writer.host;
   const observers = startFailoverObservers({
     endpointName,
-    resolver: dns.resolver,
+    resolver: twin.stack.rds!.resolver!,
     maxDurationMs: 30_000,
     dns: { everyMs: 100, timeoutMs: 300 },
     sql: { session, note, everyMs: 50 },
   });
-  await new Promise((resolve) => setTimeout(resolve, 800));
+  await sleep(800);
   const rebootAt = Date.now();
-  const record: FailoverRecord = await cluster.rebootWithFailover({
-    dnsDelayMs,
-    onDnsSwitch: (writer) => dns.move(writer.host),
-  });
-  const until = Date.now() + 10_000;
-  while (Date.now() < until && !observers.figures().lastWriteOk) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
+  await rds.send(new RebootDBInstanceCommand({ DBInstanceIdentifier: 'lab-vpc-rds', ForceFailover: true }));
+  const until = Date.now() + 20_000;
+  for (;;) {
+    const status = (await describeInstance(rds, 'lab-vpc-rds')).DBInstanceStatus;
+    if ((status === 'available' && observers.figures().lastWriteOk) || Date.now() > until) break;
+    await sleep(100);
   }
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  await sleep(500);
   const observation = await observers.stop();
+  const record = twin.database.groundTruth().failovers[index - 1];
+  if (!record) throw new Error(`failover ${index} has no ground truth record`);
   const present = await withSqlSession(session, (db) => heartbeatSeqsPresent(db, note));
   const analysis = analyzeFailover({
     rebootAt,
@@ -142,30 +139,50 @@ async function oneFailover(
   ];
 }
 
-async function oneLag(
-  cluster: DatabaseCluster,
-  session: SqlSessionOptions,
-  lagS: number,
-): Promise<AccuracyRow[]> {
-  await cluster.setReplicaDelay(lagS);
-  const replica = cluster.endpoints().replica;
-  const result = await measureReplicaLag({
-    primary: session,
-    replica: { ...session, endpoint: { host: replica.host, port: replica.port } },
-    note: `bench-lag-${process.pid}-${lagS}`,
-    markers: 5,
-    spacingMs: 300,
-    pollEveryMs: 20,
-    waitMs: lagS * 1000 + 5000,
-  });
-  await cluster.setReplicaDelay(0);
-  // MASTER_DELAY counts from the event's timestamp, which has whole seconds: a row committed at 12.7 s with
-  // a 3 s delay is applied at 15.0 s. That is the ground truth for each marker.
-  return result.markers.map((marker) => {
-    const committedSecond = Math.floor((marker.writtenAt - 5) / 1000) * 1000;
-    const truth = Math.max(0, committedSecond + lagS * 1000 - marker.writtenAt);
-    return row(`lag ${lagS} s, marker ${marker.seq}`, marker.lagMs, truth, 200);
-  });
+/** How long an acknowledgement may trail its commit; only used to find the release that applied a row. */
+const ackWindowMs = 50;
+
+/**
+ * The true lag of a marker acknowledged at `writtenAt`: the twin samples the writer's log position every
+ * ~25 ms and lets the replica apply a sampled position once it is `delay` old, so a row committed just
+ * before a sample is applied when that sample is released. Its lag is that release's releasedAt − sampledAt
+ * (the injected delay plus the recorded apply time), exact to one sample interval. The release is the first
+ * one sampled after the commit, which lies within ackWindowMs before the acknowledgement.
+ */
+function truthOfMarker(releases: readonly ApplyRelease[], writtenAt: number): number | null {
+  const release = releases.find((r) => r.sampledAt >= writtenAt - ackWindowMs);
+  return release ? release.releasedAt - release.sampledAt : null;
+}
+
+async function oneLag(lagS: number): Promise<AccuracyRow[]> {
+  const twin = await startTwin({ faults: parseFaults(`replica-lag=${lagS}s`) });
+  const rds = rdsClient(twin);
+  try {
+    const access = await accessOf(twin, rds);
+    const result = await measureReplicaLag({
+      primary: { endpoint: access.primary, credentials: access.credentials, ...timeouts },
+      replica: { endpoint: access.replica!, credentials: access.credentials, ...timeouts },
+      note: `bench-lag-${process.pid}-${lagS}`,
+      markers: 5,
+      spacingMs: 300,
+      pollEveryMs: 20,
+      waitMs: lagS * 1000 + 5000,
+    });
+    const truth = twin.database.groundTruth();
+    return result.markers.map((marker) => {
+      // Without a recorded release the injected delay itself is the truth.
+      const truthMs = truthOfMarker(truth.replicaDelayReleases, marker.writtenAt) ?? truth.replicaDelayMs;
+      return row(
+        `lag ${lagS} s (injected ${truth.replicaDelayMs} ms), marker ${marker.seq}`,
+        marker.lagMs,
+        truthMs,
+        200,
+      );
+    });
+  } finally {
+    rds.destroy();
+    await twin.stop();
+  }
 }
 
 function formatMs(ms: number | null): string {
@@ -176,38 +193,32 @@ export async function runFailoverAccuracyBench(
   options: FailoverAccuracyOptions = {},
 ): Promise<AccuracyRow[]> {
   const log = options.log ?? ((line: string) => console.log(line));
-  const workDir = await mkdtemp(join(tmpdir(), 'labdrill-bench-failover-'));
-  let cluster: DatabaseCluster | undefined;
-  let dns: Awaited<ReturnType<typeof startMovableRecord>> | undefined;
   const rows: AccuracyRow[] = [];
+  const twin = await startTwin();
+  const rds = rdsClient(twin);
   try {
-    [cluster, dns] = await Promise.all([
-      startDatabaseCluster({ workDir, addresses, adminPassword: password }),
-      startMovableRecord(addresses.primary),
-    ]);
+    const access = await accessOf(twin, rds);
     const session: SqlSessionOptions = {
-      endpoint: { host: endpointName, port: cluster.endpoints().writer.port, resolver: dns.resolver },
-      credentials: { user: 'admin', password, database: 'labvpcrds' },
-      connectTimeoutMs: 500,
-      queryTimeoutMs: 1000,
-      dnsTimeoutMs: 300,
+      endpoint: access.primary,
+      credentials: access.credentials,
+      ...timeouts,
     };
     await withSqlSession(session, ensureHeartbeatTable);
-    for (let i = 1; i <= (options.failovers ?? 3); i++) {
-      rows.push(...(await oneFailover(cluster, dns, session, i, options.dnsDelayMs ?? 1500)));
-    }
-    for (const lagS of options.lagsS ?? [1, 3, 5]) rows.push(...(await oneLag(cluster, session, lagS)));
+    for (let i = 1; i <= (options.failovers ?? 3); i++)
+      rows.push(...(await oneFailover(twin, rds, session, i)));
   } finally {
-    await dns?.close();
-    await cluster?.stop();
-    await rm(workDir, { recursive: true, force: true });
+    rds.destroy();
+    await twin.stop();
   }
-  log('failover accuracy (measured vs the twin database cluster ground truth)');
+  for (const lagS of options.lagsS ?? [1, 3, 5]) rows.push(...(await oneLag(lagS)));
+
+  log('failover accuracy (labdrill measured on the twin vs the twin ground truth)');
   for (const r of rows) {
-    const measured = r.what.includes('writes lost') ? String(r.measuredMs) : formatMs(r.measuredMs);
-    const truth = r.what.includes('writes lost') ? String(r.truthMs) : formatMs(r.truthMs);
+    const count = r.what.includes('writes lost');
+    const measured = count ? String(r.measuredMs) : formatMs(r.measuredMs);
+    const truth = count ? String(r.truthMs) : formatMs(r.truthMs);
     log(
-      `  ${r.what.padEnd(44)} measured ${measured.padStart(9)}  truth ${truth.padStart(9)}  ` +
+      `  ${r.what.padEnd(48)} measured ${measured.padStart(9)}  truth ${truth.padStart(9)}  ` +
         `${r.within ? 'within' : 'OUTSIDE'} ±${r.toleranceMs / 1000} s`,
     );
   }
