@@ -19,8 +19,10 @@ Examples:
     )
     .action(async (flags: { fault?: string; listFaults?: boolean }) => {
       if (flags.listFaults) {
-        for (const fault of faultRegistry.filter((f) => f.simulated))
-          console.log(`${pc.bold(fault.name.padEnd(24))} ${fault.description}`);
+        for (const fault of faultRegistry) {
+          const name = fault.value === 'duration' ? `${fault.name}=DURATION` : fault.name;
+          console.log(`${pc.bold(name.padEnd(24))} ${fault.description}`);
+        }
         return;
       }
       const faults = parseFaultFlag(flags.fault);

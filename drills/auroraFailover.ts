@@ -1,8 +1,8 @@
 import { type DBCluster, FailoverDBClusterCommand, type RDSClient } from '@aws-sdk/client-rds';
 import { AwsProbeError, awsCall } from '../probes/aws/awsCall.ts';
 import { describeDbCluster, describeEvents } from '../probes/aws/rds.ts';
-import { withSqlSession } from '../probes/sql.ts';
 import { ensureHeartbeatTable, removeHeartbeatRows } from '../probes/failover/sqlHeartbeat.ts';
+import { withSqlSession } from '../probes/sql.ts';
 import { type DrillContext, type DrillOutcome, defineDrill } from './experiment.ts';
 import {
   appProblem,

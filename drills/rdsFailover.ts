@@ -1,8 +1,9 @@
-import { type DBInstance, RebootDBInstanceCommand, type RDSClient } from '@aws-sdk/client-rds';
 import type { EC2Client } from '@aws-sdk/client-ec2';
+import { type DBInstance, type RDSClient, RebootDBInstanceCommand } from '@aws-sdk/client-rds';
 import { awsCall } from '../probes/aws/awsCall.ts';
 import { describeNetworkInterfaces } from '../probes/aws/ec2.ts';
 import { describeDbInstance, describeEvents } from '../probes/aws/rds.ts';
+import { judgeAppPage } from '../probes/failover/appPoller.ts';
 import { analyzeFailover, type FailoverAnalysis } from '../probes/failover/failoverAnalysis.ts';
 import {
   type FailoverObservation,
@@ -15,7 +16,6 @@ import {
   removeHeartbeatRows,
 } from '../probes/failover/sqlHeartbeat.ts';
 import { type HttpProbeOptions, httpGet } from '../probes/http.ts';
-import { judgeAppPage } from '../probes/failover/appPoller.ts';
 import { resolveSqlHost, type SqlAccess, type SqlSessionOptions, withSqlSession } from '../probes/sql.ts';
 import { type DrillContext, type DrillOutcome, defineDrill } from './experiment.ts';
 

@@ -8,7 +8,8 @@ import type { RemoteExec } from './transport.ts';
 export function execForStack(stack: Stack): RemoteExec | null {
   const exec = stack.exec;
   if (!exec) return null;
-  if (exec.via === 'ssm') return createSsmExec({ client: awsClientConfig(stack, 'ssm'), comment: 'labdrill efs.shared canary' });
+  if (exec.via === 'ssm')
+    return createSsmExec({ client: awsClientConfig(stack, 'ssm'), comment: 'labdrill efs.shared canary' });
   return createSshExec({
     bastion: exec.bastion,
     user: exec.user,

@@ -1,4 +1,3 @@
-import { quantile } from '../stats/quantiles.ts';
 import {
   openSqlSession,
   SqlProbeError,
@@ -6,6 +5,7 @@ import {
   type SqlSession,
   type SqlSessionOptions,
 } from '../sql.ts';
+import { quantile } from '../stats/quantiles.ts';
 
 // Replica lag as a client sees it: marker rows written on the primary, each stamped with the moment the
 // primary acknowledged it, and the moment each first shows on the read replica (polled). The rows live in

@@ -9,10 +9,10 @@ import {
   type FailoverDrillTarget,
   rdsFailoverDrill,
 } from '../../drills/rdsFailover.ts';
-import { type AwsClients, createAwsClients } from '../../probes/aws/awsClients.ts';
-import { EvidenceRecorder } from '../../reports/evidence.ts';
 import { parseFaults } from '../../fixtures/twin/faults.ts';
 import { type RunningTwin, startTwin } from '../../fixtures/twin/startTwin.ts';
+import { type AwsClients, createAwsClients } from '../../probes/aws/awsClients.ts';
+import { EvidenceRecorder } from '../../reports/evidence.ts';
 
 // The drills through the real SDK against the twin's control plane and DNS server. The twin's endpoint
 // records point at simulated lab addresses (10.1.x.x) that must not be contacted, so the TCP and SQL

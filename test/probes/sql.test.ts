@@ -8,9 +8,9 @@ import { type DatabaseCluster, startDatabaseCluster } from '../../fixtures/twin/
 import {
   openSqlSession,
   resolveSqlHost,
-  scrubSecret,
   type SqlProbeError,
   type SqlSessionOptions,
+  scrubSecret,
   sqlAccessFor,
   withSqlSession,
 } from '../../probes/sql.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type CheckResult, EvidenceRecorder, type RunReport, emptyEvidence } from '../../reports/evidence.ts';
+import { type CheckResult, EvidenceRecorder, emptyEvidence, type RunReport } from '../../reports/evidence.ts';
 import { renderJunitXml } from '../../reports/junitXml.ts';
 import { buildRunReport, exitCodeFor } from '../../reports/runReport.ts';
 import { checkLine, githubAnnotations } from '../../reports/terminalView.ts';
@@ -51,7 +51,11 @@ describe('report views', () => {
 
   it('writes one testcase per check with the right element per verdict', () => {
     const xml = renderJunitXml(
-      report([result('a.check', 'pass', 'ok'), result('b.check', 'skip', 'no url'), result('c.check', 'error', 'timeout')]),
+      report([
+        result('a.check', 'pass', 'ok'),
+        result('b.check', 'skip', 'no url'),
+        result('c.check', 'error', 'timeout'),
+      ]),
     );
     expect(xml.match(/<testcase /g)).toHaveLength(3);
     expect(xml).toContain('<skipped message="no url"/>');
