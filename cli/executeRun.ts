@@ -5,6 +5,7 @@ import { loadStackFile } from '../config/loadStack.ts';
 import { journalPathFor } from '../drills/journal.ts';
 import { CheckCollector } from '../reports/checkCollector.ts';
 import type { CheckResult, RunReport } from '../reports/evidence.ts';
+import { writeReportHtml } from '../reports/html/reportHtml.ts';
 import { writeJunitXml } from '../reports/junitXml.ts';
 import { buildRunReport, writeReportJson } from '../reports/runReport.ts';
 import { catalog, checkIds, suiteFileOf } from '../suites/catalog.ts';
@@ -73,7 +74,11 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     twinFaults: options.twinFaults,
     order: checkIds,
   });
-  const files = [writeReportJson(report, options.outDir), writeJunitXml(report, options.outDir)];
+  const files = [
+    writeReportJson(report, options.outDir),
+    writeJunitXml(report, options.outDir),
+    writeReportHtml(report, options.outDir),
+  ];
   return { report, files, runErrors: collector.runErrors };
 }
 
