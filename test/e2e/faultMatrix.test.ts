@@ -74,28 +74,41 @@ function faultNames(fault: string): string[] {
 
 describe('fault matrix', () => {
   it('covers every fault the twin knows', () => {
-    expect(Object.keys(probeFailures).flatMap(faultNames).sort()).toEqual(faultRegistry.map((f) => f.name).sort());
+    expect(Object.keys(probeFailures).flatMap(faultNames).sort()).toEqual(
+      faultRegistry.map((f) => f.name).sort(),
+    );
   });
 
-  it.concurrent.each(Object.entries(probeFailures))('fault "%s" fails exactly its checks', async (fault, failures) => {
-    const out = join(outRoot, `probes-${fault || 'healthy'}`);
-    const result = await labdrill(['demo', '--out', out, ...(fault ? ['--fault', fault] : [])], {
-      timeoutMs: 240_000,
-    });
-    const report = readReport(out);
-    expect(idsWithVerdict(report, ['fail', 'error']), whyFailed(report)).toEqual(failures);
-    expect(result.code).toBe(failures.length > 0 ? 1 : 0);
-    expect(report.twin).toEqual({ faults: faultNames(fault) });
-    // Every check in the catalog ran and reached a verdict: nothing silently missing.
-    expect(report.checks.map((c) => c.id).sort()).toEqual([...checkIds].sort());
-  });
+  it.concurrent.each(Object.entries(probeFailures))(
+    'fault "%s" fails exactly its checks',
+    async (fault, failures) => {
+      const out = join(outRoot, `probes-${fault || 'healthy'}`);
+      const result = await labdrill(['demo', '--out', out, ...(fault ? ['--fault', fault] : [])], {
+        timeoutMs: 240_000,
+      });
+      const report = readReport(out);
+      expect(idsWithVerdict(report, ['fail', 'error']), whyFailed(report)).toEqual(failures);
+      expect(result.code).toBe(failures.length > 0 ? 1 : 0);
+      expect(report.twin).toEqual({ faults: faultNames(fault) });
+      // Every check in the catalog ran and reached a verdict: nothing silently missing.
+      expect(report.checks.map((c) => c.id).sort()).toEqual([...checkIds].sort());
+    },
+  );
 });
 
 // Drills break the twin on purpose and load its CPU: one row at a time.
 describe.sequential('fault matrix, drills', () => {
   it.each(Object.entries(drillFailures))('fault "%s" fails exactly its drills', async (fault, failures) => {
     const out = join(outRoot, `drills-${fault || 'healthy'}`);
-    const args = ['demo', '--chaos', '--only', drillPhase.join(','), '--out', out, ...(fault ? ['--fault', fault] : [])];
+    const args = [
+      'demo',
+      '--chaos',
+      '--only',
+      drillPhase.join(','),
+      '--out',
+      out,
+      ...(fault ? ['--fault', fault] : []),
+    ];
     const result = await labdrill(args, { timeoutMs: 300_000 });
     const report = readReport(out);
     expect(idsWithVerdict(report, ['fail', 'error']), whyFailed(report)).toEqual(failures);

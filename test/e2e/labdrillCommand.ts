@@ -16,7 +16,7 @@ export interface CommandResult {
 
 export function labdrill(
   args: string[],
-  options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
+  options: { timeoutMs?: number; env?: NodeJS.ProcessEnv; cwd?: string } = {},
 ): Promise<CommandResult> {
   return new Promise((resolve) => {
     execFile(
@@ -26,6 +26,7 @@ export function labdrill(
         timeout: options.timeoutMs ?? 120_000,
         env: { ...process.env, NO_COLOR: '1', GITHUB_ACTIONS: '', ...options.env },
         maxBuffer: 16 * 1024 * 1024,
+        ...(options.cwd ? { cwd: options.cwd } : {}),
       },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;

@@ -1,0 +1,65 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseFaults } from '../../fixtures/twin/faults.ts';
+import { type RunningTwin, startTwin } from '../../fixtures/twin/startTwin.ts';
+import { labdrill } from './labdrillCommand.ts';
+
+// The database password and the AWS secret key reach labdrill only through the environment, and must never
+// come back out: not on the terminal, not in report.json, junit.xml, report.html, nor in the drill journal.
+
+let twin: RunningTwin;
+const dir = mkdtempSync(join(tmpdir(), 'labdrill-secrets-'));
+
+beforeAll(async () => {
+  twin = await startTwin({ faults: parseFaults('') });
+});
+
+afterAll(async () => {
+  await twin.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function filesUnder(root: string): string[] {
+  return readdirSync(root).flatMap((name) => {
+    const path = join(root, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+describe('secrets', () => {
+  it('never appear in any output, report or journal', async () => {
+    const password = twin.awsEnv.LAB_DB_PASSWORD!;
+    const secretKey = twin.awsEnv.AWS_SECRET_ACCESS_KEY!;
+    expect(password.length).toBeGreaterThanOrEqual(8);
+    expect(readFileSync(twin.stackFile, 'utf8')).not.toContain(password);
+    const out = join(dir, 'out');
+    // The SQL checks and the failover drill use the password; a run with and one without the drills.
+    const runs = [
+      await labdrill(['run', '--config', twin.stackFile, '--out', out], { env: twin.awsEnv }),
+      await labdrill(
+        ['drill', 'rds-failover', '--config', twin.stackFile, '--chaos', '--out', join(dir, 'drill-out')],
+        // Run from the scratch directory, so that the drill's journal lands there and is searched too.
+        { env: twin.awsEnv, cwd: dir },
+      ),
+      // A wrong password: errors from the database must not echo what was sent either.
+      await labdrill(
+        ['run', '--config', twin.stackFile, '--only', 'rds.replica.lag', '--out', join(dir, 'bad')],
+        {
+          env: { ...twin.awsEnv, LAB_DB_PASSWORD: `${password}-wrong` },
+        },
+      ),
+    ];
+    const texts = [
+      ...runs.flatMap((run) => [run.stdout, run.stderr]),
+      ...filesUnder(dir).map((file) => readFileSync(file, 'utf8')),
+    ];
+    expect(filesUnder(dir).some((file) => file.endsWith('report.html'))).toBe(true);
+    for (const text of texts) {
+      expect(text).not.toContain(password);
+      expect(text).not.toContain(secretKey);
+    }
+    expect(filesUnder(dir).some((file) => file.endsWith('journal.jsonl'))).toBe(true);
+  });
+});
