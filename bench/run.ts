@@ -1,11 +1,19 @@
 import { printDemoTiming, timeDemo } from './demoWallTime.ts';
+import { runFailoverAccuracyBench } from './failoverAccuracy.ts';
 import { runLoadgenBench } from './loadgen.ts';
 
 // `npm run bench`: every benchmark, each printing its figures and ratios measured side by side in one run.
+// `npm run bench -- demo|accuracy|loadgen` runs one of them.
 
-const timings = [
-  await timeDemo('labdrill demo (healthy twin)'),
-  await timeDemo('labdrill demo --chaos (healthy twin)', ['--chaos']),
-];
-for (const timing of timings) printDemoTiming(timing);
-await runLoadgenBench();
+const only = process.argv[2];
+const wanted = (name: string) => only === undefined || only === name;
+
+if (wanted('demo')) {
+  const timings = [
+    await timeDemo('labdrill demo (healthy twin)'),
+    await timeDemo('labdrill demo --chaos (healthy twin)', ['--chaos']),
+  ];
+  for (const timing of timings) printDemoTiming(timing);
+}
+if (wanted('accuracy')) await runFailoverAccuracyBench();
+if (wanted('loadgen')) await runLoadgenBench();
