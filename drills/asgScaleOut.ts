@@ -140,6 +140,11 @@ function readyNewInstances(
 }
 
 function steadyStateProblem(snapshot: GroupSnapshot, groupName: string): string | undefined {
+  // A group still scaled out by earlier traffic would make the drill's scale-out unattributable (or
+  // impossible, at the maximum): the experiment starts from the group at rest.
+  if (snapshot.maxSize > snapshot.minSize && snapshot.desired > snapshot.minSize) {
+    return `${groupName} is not at rest: desired ${snapshot.desired} is above its minimum ${snapshot.minSize} (earlier load is still scaled out)`;
+  }
   const inService = inServiceIds(snapshot);
   if (inService.length !== snapshot.desired) {
     return `${groupName} has ${inService.length} of ${snapshot.desired} desired instances InService`;
@@ -396,7 +401,8 @@ export function asgScaleOutDrill(target: ScaleOutDrillTarget) {
         async () => (await readGroup(target.reads, target.groupName, { cpu: false, activities: 0 })).snapshot,
         (snapshot) => steadyStateProblem(snapshot, target.groupName),
         {
-          budgetMs: Math.min(60_000, Math.max(5_000, (target.timeoutS * 1000) / 10)),
+          // Long enough for a target still in 'initial', or for a scale-in already under way, to finish.
+          budgetMs: Math.min(120_000, Math.max(20_000, (target.timeoutS * 1000) / 5)),
           everyMs: Math.min(everyMs, 1_000),
           signal: ctx.signal,
         },
