@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { startVitest } from 'vitest/node';
+import { BaseSequencer, type TestSpecification, startVitest } from 'vitest/node';
 import { loadStackFile } from '../config/loadStack.ts';
 import { journalPathFor } from '../drills/journal.ts';
 import { CheckCollector } from '../reports/checkCollector.ts';
@@ -82,6 +82,22 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   return { report, files, runErrors: collector.runErrors };
 }
 
+/**
+ * Runs suite files in catalog order (S3, then RDS, then Auto Scaling …). For drills this matters: a drill
+ * that leaves the group scaling (by design, or because the group is broken) must not decide the steady
+ * state of a failover drill that came later only by chance.
+ */
+class CatalogOrderSequencer extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const order = [...new Set(catalog.map(suiteFileOf))];
+    const rank = (spec: TestSpecification) => {
+      const index = order.findIndex((file) => spec.moduleId.endsWith(file));
+      return index === -1 ? order.length : index;
+    };
+    return [...files].sort((a, b) => rank(a) - rank(b));
+  }
+}
+
 async function runVitestPhase(files: string[], collector: CheckCollector, maxWorkers = 6): Promise<void> {
   if (files.length === 0) return;
   const vitest = await startVitest(
@@ -96,6 +112,7 @@ async function runVitestPhase(files: string[], collector: CheckCollector, maxWor
       // Drills run one file at a time: each one breaks part of the stack on purpose.
       maxWorkers,
       fileParallelism: maxWorkers > 1,
+      sequence: { sequencer: CatalogOrderSequencer },
       passWithNoTests: true,
     },
     {},
