@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { BaseSequencer, type TestSpecification, startVitest } from 'vitest/node';
+import { BaseSequencer, startVitest, type TestSpecification } from 'vitest/node';
 import { loadStackFile } from '../config/loadStack.ts';
 import { journalPathFor } from '../drills/journal.ts';
 import { CheckCollector } from '../reports/checkCollector.ts';

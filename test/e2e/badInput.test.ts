@@ -38,22 +38,48 @@ function stackFile(name: string, lines: string[]): string {
 const cases: [string, () => string[], RegExp][] = [
   [
     'a misspelled key',
-    () => ['run', '--config', stackFile('typo.yaml', ['name: x', `s3: { websiteUrl: "${url}" }`, `alb: { urll: "${url}" }`])],
+    () => [
+      'run',
+      '--config',
+      stackFile('typo.yaml', ['name: x', `s3: { websiteUrl: "${url}" }`, `alb: { urll: "${url}" }`]),
+    ],
     /^labdrill: typo\.yaml: alb\.urll: unknown key \(did you mean 'url'\?\)$/,
   ],
   [
     'a negative threshold',
-    () => ['run', '--config', stackFile('neg.yaml', ['name: x', `s3: { websiteUrl: "${url}" }`, 'thresholds: { failoverRtoS: -1 }'])],
+    () => [
+      'run',
+      '--config',
+      stackFile('neg.yaml', ['name: x', `s3: { websiteUrl: "${url}" }`, 'thresholds: { failoverRtoS: -1 }']),
+    ],
     /^labdrill: neg\.yaml: thresholds\.failoverRtoS: .*\(got -1\)$/,
   ],
   [
     'an unknown check id',
-    () => ['run', '--config', stackFile('ok.yaml', ['name: x', `s3: { websiteUrl: "${url}" }`]), '--only', 's3.website.publicread'],
+    () => [
+      'run',
+      '--config',
+      stackFile('ok.yaml', ['name: x', `s3: { websiteUrl: "${url}" }`]),
+      '--only',
+      's3.website.publicread',
+    ],
     /^labdrill: --only: unknown check id 's3\.website\.publicread' \(did you mean 's3\.website\.public-read'\?/,
   ],
-  ['an unknown fault', () => ['demo', '--fault', 'cf-nocache'], /^labdrill: --fault: unknown fault 'cf-nocache' \(did you mean 'cf-no-cache'\?\)$/],
-  ['a missing stack file', () => ['run', '--config', join(dir, 'nope.yaml')], /nope\.yaml: cannot read stack file: no such file$/],
-  ['an unknown drill', () => ['drill', 'failover', '--config', join(dir, 'ok.yaml'), '--chaos'], /^labdrill: unknown drill 'failover'/],
+  [
+    'an unknown fault',
+    () => ['demo', '--fault', 'cf-nocache'],
+    /^labdrill: --fault: unknown fault 'cf-nocache' \(did you mean 'cf-no-cache'\?\)$/,
+  ],
+  [
+    'a missing stack file',
+    () => ['run', '--config', join(dir, 'nope.yaml')],
+    /nope\.yaml: cannot read stack file: no such file$/,
+  ],
+  [
+    'an unknown drill',
+    () => ['drill', 'failover', '--config', join(dir, 'ok.yaml'), '--chaos'],
+    /^labdrill: unknown drill 'failover'/,
+  ],
 ];
 
 describe('bad input', () => {

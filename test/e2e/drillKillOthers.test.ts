@@ -35,7 +35,8 @@ async function waitFor(what: string, ready: () => boolean, timeoutMs: number, ch
   const deadline = Date.now() + timeoutMs;
   while (!ready()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    if (child && child.exitCode !== null) throw new Error(`the drill ended (exit ${child.exitCode}) before ${what}`);
+    if (child && child.exitCode !== null)
+      throw new Error(`the drill ended (exit ${child.exitCode}) before ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
@@ -119,17 +120,22 @@ describe('other drills killed with SIGKILL', () => {
       });
       await waitFor(
         `${killCase.phase} of ${killCase.step}`,
-        () => journalEntries(journal).some((e) => e.step.startsWith(killCase.step) && e.phase === killCase.phase),
+        () =>
+          journalEntries(journal).some((e) => e.step.startsWith(killCase.step) && e.phase === killCase.phase),
         120_000,
         child,
       );
       const exited = new Promise((resolve) => child.once('exit', resolve));
       process.kill(-child.pid!, 'SIGKILL');
       await exited;
-      const restored = await labdrill(['restore', '--config', config, '--journal', journal], { env: twin.awsEnv });
+      const restored = await labdrill(['restore', '--config', config, '--journal', journal], {
+        env: twin.awsEnv,
+      });
       expect(restored.code, restored.stdout + restored.stderr).toBe(0);
       await killCase.check(twin, restored.stdout);
-      const again = await labdrill(['restore', '--config', config, '--journal', journal], { env: twin.awsEnv });
+      const again = await labdrill(['restore', '--config', config, '--journal', journal], {
+        env: twin.awsEnv,
+      });
       expect(again.stdout).toMatch(/nothing to restore/);
     } finally {
       await twin.stop();
