@@ -62,7 +62,7 @@ export interface DrillDefinition<T> {
   id: string;
   title: string;
   /** Resolves when the stack is as it should be; a string (or a throw) says why it is not. */
-  // biome-ignore lint/suspicious/noConfusingVoidType: lets a steady state that finds nothing wrong return nothing
+  // Lets a steady state that finds nothing wrong return nothing
   steadyState: (ctx: DrillContext) => Promise<void | string>;
   /** The changes (through ctx.change) and the observations; its result goes to verify. */
   method: (ctx: DrillContext) => Promise<T>;

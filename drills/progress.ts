@@ -46,7 +46,7 @@ export function chooseDrillProgressMode(out: DrillProgressStream, env: NodeJS.Pr
 
 /** Figures may come from remote peers: one line, short, no control codes. */
 function cleanText(text: string, max: number): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
+  // Removing control characters is the point
   const flat = text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }

@@ -185,7 +185,7 @@ export async function restoreFromJournal(
 }
 
 function oneLine(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: error texts may come from a network peer
+  // Error texts may come from a network peer
   return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ');
 }
 

@@ -64,7 +64,7 @@ export function chooseProgressMode(out: ProgressStream, env: NodeJS.ProcessEnv):
 
 /** Figures may come from remote APIs: keep them on one line, short, and free of control codes. */
 function cleanText(text: string, max: number): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
+  // Removing control characters is the point
   const flat = text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }

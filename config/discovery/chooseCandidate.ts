@@ -10,9 +10,7 @@ export interface Preference<T> {
 }
 
 export type Choice<T> =
-  | { kind: 'chosen'; item: T; reasons: string[] }
-  | { kind: 'none' }
-  | { kind: 'ambiguous'; items: T[] };
+  { kind: 'chosen'; item: T; reasons: string[] } | { kind: 'none' } | { kind: 'ambiguous'; items: T[] };
 
 export function chooseCandidate<T>(
   candidates: readonly T[],

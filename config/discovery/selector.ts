@@ -2,8 +2,7 @@
 // naming, `lab-vpc…`), or resources carrying one tag. The seeds' names are the tie-breakers.
 
 export type DiscoverySelector =
-  | { kind: 'name-prefix'; prefix: string }
-  | { kind: 'tag'; key: string; value: string };
+  { kind: 'name-prefix'; prefix: string } | { kind: 'tag'; key: string; value: string };
 
 /** The seeds name everything after the VPC: lab-vpc, lab-vpc-alb-asg, lab-vpc-asg, lab-vpc-rds … */
 export const defaultNamePrefix = 'lab-vpc';

@@ -28,7 +28,7 @@ export class AwsProbeError extends Error {
 /** What any SDK v3 client offers; `send` is called with the command it was built for. */
 export interface AwsSdkClient {
   readonly config: { serviceId?: string };
-  // biome-ignore lint/suspicious/noExplicitAny: each client's send takes its own command union
+  // Each client's send takes its own command union
   send(command: any): Promise<unknown>;
 }
 

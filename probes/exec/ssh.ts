@@ -25,8 +25,7 @@ import {
  * SHA256 fingerprint (as `ssh-keygen -lf` prints it, `SHA256:…`) is listed; see fingerprintsFromKnownHosts.
  */
 export type HostKeyPolicy =
-  | { mode: 'accept-on-first-use' }
-  | { mode: 'allowlist'; fingerprints: readonly string[] };
+  { mode: 'accept-on-first-use' } | { mode: 'allowlist'; fingerprints: readonly string[] };
 
 export interface SshExecOptions {
   /** HOST, HOST:PORT or [IPv6]:PORT of the bastion; port 22 when omitted. */

@@ -50,15 +50,7 @@ export interface RemoteExec {
  * - closed: the transport was closed
  */
 export type ExecErrorKind =
-  | 'config'
-  | 'connect'
-  | 'auth'
-  | 'host-key'
-  | 'target'
-  | 'timeout'
-  | 'cancelled'
-  | 'transport'
-  | 'closed';
+  'config' | 'connect' | 'auth' | 'host-key' | 'target' | 'timeout' | 'cancelled' | 'transport' | 'closed';
 
 export class ExecError extends Error {
   override readonly name = 'ExecError';

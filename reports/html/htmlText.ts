@@ -17,7 +17,7 @@ export function escapeHtml(text: string): string {
 
 // C0 and C1 controls, DEL, and the bidi embeddings, overrides and isolates (which can make text read
 // differently from what it is). Tab and newline are kept only where text keeps its lines (<pre>).
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+// Finding control characters is the point.
 const alwaysDropped = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\ufeff]/g;
 const lineBreaks = /[\t\n]/g;
 

@@ -25,7 +25,7 @@ afterAll(async () => {
 });
 
 function variant(name: string, change: (stack: Record<string, any>) => void): string {
-  // biome-ignore lint/suspicious/noExplicitAny: a YAML document edited in place for the test
+  // A YAML document edited in place for the test
   const stack = parse(readFileSync(twin.stackFile, 'utf8')) as Record<string, any>;
   change(stack);
   const path = join(dir, `${name}.yaml`);

@@ -46,7 +46,7 @@ interface KillCase {
   step: string;
   /** Wait for this phase of the step before the kill. */
   phase: 'intent' | 'applied';
-  // biome-ignore lint/suspicious/noExplicitAny: a YAML document edited in place for the test
+  // A YAML document edited in place for the test
   tweak?: (stack: Record<string, any>) => void;
   check: (twin: RunningTwin, restoreOutput: string) => Promise<void>;
 }
@@ -105,7 +105,7 @@ describe('other drills killed with SIGKILL', () => {
   it.each(cases)('$drill: restore after a kill at $phase of $step', async (killCase) => {
     const twin = await startTwin({ faults: parseFaults('') });
     try {
-      // biome-ignore lint/suspicious/noExplicitAny: a YAML document edited in place for the test
+      // A YAML document edited in place for the test
       const stack = parse(readFileSync(twin.stackFile, 'utf8')) as Record<string, any>;
       killCase.tweak?.(stack);
       const dir = mkdtempSync(join(scratch, `${killCase.drill}-`));
