@@ -12,6 +12,7 @@ export function registerDemoCommand(program: Command): void {
     .option('--only <ids>', 'comma-separated check ids to run')
     .option('--out <dir>', 'where to write the reports', 'labdrill-out')
     .option('--chaos', 'also run the drills against the twin')
+    .option('--twin-log <file>', "append the twin's own log (requests, AWS calls, start-up) to this file")
     .addHelpText(
       'after',
       `
@@ -20,14 +21,20 @@ Examples:
   $ labdrill demo --fault s3-no-policy          the S3 checks fail, everything else passes
   $ labdrill demo --chaos --out demo-report/`,
     )
-    .action(async (flags: RunFlags & { fault?: string }) => {
+    .action(async (flags: RunFlags & { fault?: string; twinLog?: string }) => {
       const faults = parseFaultFlag(flags.fault);
       parseOnly(flags.only); // bad ids stop here, before the twin starts
-      process.exitCode = await withTwin(faults, async (twin) => {
-        console.log(
-          pc.dim(`twin started${faults.size ? ` with faults ${faults.toString()}` : ''}: ${twin.stackFile}`),
-        );
-        return runAndReport(twin.stackFile, flags, faults.names());
-      });
+      process.exitCode = await withTwin(
+        faults,
+        async (twin) => {
+          console.log(
+            pc.dim(
+              `twin started${faults.size ? ` with faults ${faults.toString()}` : ''}: ${twin.stackFile}`,
+            ),
+          );
+          return runAndReport(twin.stackFile, flags, faults.names());
+        },
+        flags.twinLog ? { logFile: flags.twinLog } : {},
+      );
     });
 }

@@ -9,6 +9,7 @@ export function registerTwinCommand(program: Command): void {
     .description('start the local twin of the lab and keep it running until Ctrl-C')
     .option('--fault <names>', 'comma-separated faults to inject (see --list-faults)')
     .option('--list-faults', 'list the faults the twin can inject, and exit')
+    .option('--twin-log <file>', "append the twin's own log (requests, AWS calls, start-up) to this file")
     .addHelpText(
       'after',
       `
@@ -17,7 +18,7 @@ Examples:
   $ labdrill run --config <the stack file it prints>
   $ labdrill twin --fault alb-sticky,dns-no-cname`,
     )
-    .action(async (flags: { fault?: string; listFaults?: boolean }) => {
+    .action(async (flags: { fault?: string; listFaults?: boolean; twinLog?: string }) => {
       if (flags.listFaults) {
         for (const fault of faultRegistry) {
           const name = fault.value === 'duration' ? `${fault.name}=DURATION` : fault.name;
@@ -26,17 +27,21 @@ Examples:
         return;
       }
       const faults = parseFaultFlag(flags.fault);
-      await withTwin(faults, async (twin) => {
-        console.log(`stack file: ${twin.stackFile}`);
-        for (const endpoint of twin.endpoints) console.log(`  ${endpoint.name.padEnd(22)} ${endpoint.url}`);
-        if (faults.size) console.log(`faults: ${faults.toString()}`);
-        console.log('to run labdrill against it from another shell, first:');
-        for (const [name, value] of Object.entries(twin.awsEnv)) console.log(`  export ${name}=${value}`);
-        console.log(pc.dim('running; Ctrl-C stops it'));
-        await new Promise<void>((resolve) => {
-          process.once('SIGINT', () => resolve());
-          process.once('SIGTERM', () => resolve());
-        });
-      });
+      await withTwin(
+        faults,
+        async (twin) => {
+          console.log(`stack file: ${twin.stackFile}`);
+          for (const endpoint of twin.endpoints) console.log(`  ${endpoint.name.padEnd(22)} ${endpoint.url}`);
+          if (faults.size) console.log(`faults: ${faults.toString()}`);
+          console.log('to run labdrill against it from another shell, first:');
+          for (const [name, value] of Object.entries(twin.awsEnv)) console.log(`  export ${name}=${value}`);
+          console.log(pc.dim('running; Ctrl-C stops it'));
+          await new Promise<void>((resolve) => {
+            process.once('SIGINT', () => resolve());
+            process.once('SIGTERM', () => resolve());
+          });
+        },
+        flags.twinLog ? { logFile: flags.twinLog } : {},
+      );
     });
 }

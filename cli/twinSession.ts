@@ -1,3 +1,4 @@
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { FaultParseError, type FaultSet, parseFaults } from '../fixtures/twin/faults.ts';
 import { type RunningTwin, startTwin } from '../fixtures/twin/startTwin.ts';
 import { UsageError } from './usageError.ts';
@@ -14,16 +15,43 @@ export function parseFaultFlag(text: string | undefined): FaultSet {
   }
 }
 
+export interface TwinSessionOptions {
+  /** Appends the twin's own log (every request it serves, every AWS call, start-up and failures) here. */
+  logFile?: string;
+}
+
+/** A line writer into `file` (appended, buffered), or nothing when no file is given. */
+function openTwinLog(file: string | undefined): { log?: (line: string) => void; close(): Promise<void> } {
+  if (!file) return { close: () => Promise.resolve() };
+  const stream: WriteStream = createWriteStream(file, { flags: 'a' });
+  stream.on('error', () => {}); // a log that cannot be written must not stop the twin
+  return {
+    log: (line) => stream.write(`${new Date().toISOString()} ${line}\n`),
+    close: () => new Promise<void>((resolve) => stream.end(resolve)),
+  };
+}
+
 export async function withTwin<T>(
   faults: FaultSet,
   body: (twin: RunningTwin) => Promise<T>,
-  log?: (line: string) => void,
+  options: TwinSessionOptions = {},
 ): Promise<T> {
-  const twin = await startTwin({ faults, ...(log ? { log } : {}) });
+  const twinLog = openTwinLog(options.logFile);
+  let twin: RunningTwin;
+  try {
+    twin = await startTwin({ faults, ...(twinLog.log ? { log: twinLog.log } : {}) });
+  } catch (error) {
+    twinLog.log?.(`twin failed to start: ${error instanceof Error ? error.message : String(error)}`);
+    await twinLog.close();
+    throw error;
+  }
   // labdrill reaches the twin the way it reaches AWS: endpoints and credentials from the environment.
   Object.assign(process.env, twin.awsEnv);
   const stopOnSignal = (signal: NodeJS.Signals) => {
-    void twin.stop().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+    void twin
+      .stop()
+      .then(() => twinLog.close())
+      .finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
   };
   process.once('SIGINT', stopOnSignal);
   process.once('SIGTERM', stopOnSignal);
@@ -33,5 +61,6 @@ export async function withTwin<T>(
     process.off('SIGINT', stopOnSignal);
     process.off('SIGTERM', stopOnSignal);
     await twin.stop();
+    await twinLog.close();
   }
 }

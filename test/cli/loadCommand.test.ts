@@ -58,7 +58,7 @@ describe('flag checking', () => {
   ])('labdrill load %j exits 2 with one line', async (flags, message) => {
     const before = alb.requests;
     const result = await labdrill(['load', '--config', stackFile, ...flags], { timeoutMs: 30_000 });
-    expect(result.code).toBe(2);
+    expect(result.code, result.explain()).toBe(2);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toContain(message);
     expect(alb.requests).toBe(before);
@@ -70,7 +70,7 @@ describe('the only allowed host is the ALB', () => {
     const result = await labdrill(['load', '--config', stackFile, '--url', other.url, '--duration', '1'], {
       timeoutMs: 30_000,
     });
-    expect(result.code).toBe(2);
+    expect(result.code, result.explain()).toBe(2);
     expect(result.stderr).toContain('refused: load target host');
     expect(other.requests).toBe(0);
     expect(other.socketsAccepted).toBe(0);
@@ -82,12 +82,12 @@ describe('the only allowed host is the ALB', () => {
       ['load', '--config', stackFile, '--url', alb.url.replace('127.0.0.1', 'localhost'), '--duration', '1'],
       { timeoutMs: 30_000 },
     );
-    expect(byName.code).toBe(2);
+    expect(byName.code, byName.explain()).toBe(2);
     const withUser = await labdrill(
       ['load', '--config', stackFile, '--url', alb.url.replace('http://', 'http://user@'), '--duration', '1'],
       { timeoutMs: 30_000 },
     );
-    expect(withUser.code).toBe(2);
+    expect(withUser.code, withUser.explain()).toBe(2);
     expect(withUser.stderr).toContain('credentials');
     expect(alb.requests).toBe(before);
   });
@@ -115,7 +115,7 @@ describe('caps hold', () => {
       { timeoutMs: 60_000 },
     );
     expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
+    expect(result.code, result.explain()).toBe(0);
     expect(result.stdout).toContain('load stopped by maxRequests');
     expect(alb.requests - before).toBeLessThanOrEqual(300);
     expect(alb.requests - before).toBeGreaterThan(0);
@@ -139,13 +139,13 @@ describe('caps hold', () => {
         timeoutMs: 60_000,
       },
     );
-    expect(result.code).toBe(0);
+    expect(result.code, result.explain()).toBe(0);
     expect(result.stdout).toContain('load stopped by duration');
   });
 
   it('explains itself in --help', async () => {
     const result = await labdrill(['load', '--help'], { timeoutMs: 30_000 });
-    expect(result.code).toBe(0);
+    expect(result.code, result.explain()).toBe(0);
     expect(result.stdout).toContain('--max-requests');
     expect(result.stdout).toContain('Examples:');
   });

@@ -26,9 +26,9 @@ describe('credentials without permission', () => {
   it('turns AccessDenied into error verdicts naming the IAM action', async () => {
     const env = { ...twin.awsEnv, AWS_ACCESS_KEY_ID: 'AKIADENY0EXAMPLE0KEY' };
     const result = await labdrill(['run', '--config', twin.stackFile, '--out', out], { env });
-    expect(result.code).toBe(1);
+    expect(result.code, result.explain()).toBe(1);
     expect(`${result.stdout}\n${result.stderr}`).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
-    const report = readReport(out);
+    const report = readReport(out, result);
     // asg.scale-in.observe is a long observation that skips unless asked for, before any call.
     const awsProbes = catalog
       .filter(

@@ -87,7 +87,7 @@ describe('bad input', () => {
     const out = join(dir, `out-${Math.random().toString(36).slice(2)}`);
     const before = requests;
     const result = await labdrill([...args(), '--out', out]);
-    expect(result.code).toBe(2);
+    expect(result.code, result.explain()).toBe(2);
     const lines = result.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(message);

@@ -33,7 +33,7 @@ describe('labdrill discover on the twin', () => {
   it("finds every part of the lab by the seeds' names", async () => {
     const out = join(dir, 'discovered.yaml');
     const result = await discover(['--name-prefix', 'lab-vpc', '--out', out]);
-    expect(result.code, result.stderr).toBe(0);
+    expect(result.code, result.explain()).toBe(0);
     const text = readFileSync(out, 'utf8');
     const stack = loadStackFile(out);
     const { state } = twin;
@@ -67,7 +67,7 @@ describe('labdrill discover on the twin', () => {
 
   it('selects by tag as well', async () => {
     const result = await discover(['--tag', 'Name=lab-vpc']);
-    expect(result.code, result.stderr).toBe(0);
+    expect(result.code, result.explain()).toBe(0);
     // Without --out the stack file is stdout, and only the stack file.
     expect(result.stdout).toMatch(/^# labdrill stack file/);
     expect(result.stdout).toMatch(/^ {2}name: lab-vpc-alb-asg$/m);
@@ -75,7 +75,7 @@ describe('labdrill discover on the twin', () => {
 
   it('leaves comments where it finds nothing', async () => {
     const result = await discover(['--name-prefix', 'nobody-vpc']);
-    expect(result.code, result.stderr).toBe(0);
+    expect(result.code, result.explain()).toBe(0);
     expect(result.stdout).toMatch(/^# vpc: no VPC found with names starting with 'nobody-vpc'/m);
     expect(result.stdout).not.toMatch(/^alb:/m);
     // The bucket and the distribution are not in the VPC and are still found.
@@ -97,7 +97,7 @@ describe('labdrill discover on the twin', () => {
     writeFileSync(mergeFile, stringify(own));
     const stackFile = join(dir, 'merged.yaml');
     const found = await discover(['--merge', mergeFile, '--out', stackFile]);
-    expect(found.code, found.stderr).toBe(0);
+    expect(found.code, found.explain()).toBe(0);
     const stack = loadStackFile(stackFile);
     expect(stack.name).toBe('kim-lab');
     expect(stack.alb?.url).toBe(twin.stack.alb!.url);
@@ -109,9 +109,9 @@ describe('labdrill discover on the twin', () => {
 
     const out = join(dir, 'run');
     const run = await labdrill(['run', '--config', stackFile, '--out', out], { env: twin.awsEnv });
-    const report = readReport(out);
+    const report = readReport(out, run);
     expect(idsWithVerdict(report, ['fail', 'error']), run.stdout).toEqual([]);
-    expect(run.code).toBe(0);
+    expect(run.code, run.explain()).toBe(0);
     const awsProbes = catalog
       .filter((e) => e.kind === 'probe' && e.needs.includes('aws') && e.id !== 'asg.scale-in.observe')
       .map((e) => e.id)
@@ -144,9 +144,9 @@ describe('labdrill discover refuses', () => {
       expect(results[index]?.stderr, c.args.join(' ')).toMatch(c.message);
     });
     const [badRegion, noRegion] = results.slice(cases.length);
-    expect(badRegion?.code).toBe(2);
+    expect(badRegion?.code, badRegion?.explain()).toBe(2);
     expect(badRegion?.stderr).toMatch(/--region must be an AWS region like ap-northeast-2, got 'Seoul'/);
-    expect(noRegion?.code).toBe(2);
+    expect(noRegion?.code, noRegion?.explain()).toBe(2);
     expect(noRegion?.stderr).toMatch(/--region/);
   });
 
@@ -154,7 +154,7 @@ describe('labdrill discover refuses', () => {
     const existing = join(dir, 'existing.yaml');
     writeFileSync(existing, 'name: mine\n');
     const result = await discover(['--out', existing]);
-    expect(result.code).toBe(2);
+    expect(result.code, result.explain()).toBe(2);
     expect(result.stderr).toMatch(/exists; pass --force/);
     expect(readFileSync(existing, 'utf8')).toBe('name: mine\n');
   });
@@ -163,7 +163,7 @@ describe('labdrill discover refuses', () => {
     const out = join(dir, 'denied.yaml');
     const env = { ...twin.awsEnv, AWS_ACCESS_KEY_ID: 'AKIADENY0EXAMPLE0KEY' };
     const result = await discover(['--out', out], env);
-    expect(result.code).toBe(1);
+    expect(result.code, result.explain()).toBe(1);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(
       /^labdrill: discover: missing IAM permission [a-z0-9]+:[A-Za-z]+ \(AccessDenied\)/,

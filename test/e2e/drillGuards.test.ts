@@ -46,7 +46,7 @@ const drillArgs = (config: string, out: string, ...extra: string[]) => [
 describe('drill guards', () => {
   it('refuses without --chaos, as bad input, before anything runs', async () => {
     const result = await labdrill(drillArgs(twin.stackFile, 'no-flag'), { env: twin.awsEnv });
-    expect(result.code).toBe(2);
+    expect(result.code, result.explain()).toBe(2);
     expect(result.stderr).toMatch(/add --chaos to confirm/);
     expect(twin.state.bucket.policy).toBe(policyBefore);
   });
@@ -56,8 +56,8 @@ describe('drill guards', () => {
       stack.chaos = { allow: false };
     });
     const result = await labdrill(drillArgs(config, 'not-allowed', '--chaos'), { env: twin.awsEnv });
-    expect(result.code).toBe(1);
-    const check = readReport(join(dir, 'not-allowed')).checks[0]!;
+    expect(result.code, result.explain()).toBe(1);
+    const check = readReport(join(dir, 'not-allowed'), result).checks[0]!;
     expect(check.verdict).toBe('error');
     expect(check.reason).toMatch(/refused: the stack file does not allow drills: set chaos\.allow: true/);
     expect(twin.state.bucket.policy).toBe(policyBefore);
@@ -68,8 +68,8 @@ describe('drill guards', () => {
       stack.aws.expectAccount = '999999999999';
     });
     const result = await labdrill(drillArgs(config, 'wrong-account', '--chaos'), { env: twin.awsEnv });
-    expect(result.code).toBe(1);
-    const check = readReport(join(dir, 'wrong-account')).checks[0]!;
+    expect(result.code, result.explain()).toBe(1);
+    const check = readReport(join(dir, 'wrong-account'), result).checks[0]!;
     expect(check.verdict).toBe('error');
     expect(check.reason).toMatch(/123456789012/);
     expect(check.reason).toMatch(/999999999999/);
@@ -81,14 +81,14 @@ describe('drill guards', () => {
       delete stack.aws.expectAccount;
     });
     const result = await labdrill(drillArgs(config, 'no-account', '--chaos'), { env: twin.awsEnv });
-    expect(result.code).toBe(1);
-    expect(readReport(join(dir, 'no-account')).checks[0]!.reason).toMatch(/set aws\.expectAccount/);
+    expect(result.code, result.explain()).toBe(1);
+    expect(readReport(join(dir, 'no-account'), result).checks[0]!.reason).toMatch(/set aws\.expectAccount/);
   });
 
   it('prints the plan on --dry-run and touches nothing', async () => {
     const result = await labdrill(drillArgs(twin.stackFile, 'dry-run', '--dry-run'), { env: twin.awsEnv });
-    expect(result.code).toBe(0);
-    const check = readReport(join(dir, 'dry-run')).checks[0]!;
+    expect(result.code, result.explain()).toBe(0);
+    const check = readReport(join(dir, 'dry-run'), result).checks[0]!;
     expect(check.verdict).toBe('skip');
     expect(check.reason).toMatch(/dry run, nothing changed; plan: 1\. delete-bucket-policy \(undo: /);
     expect(twin.state.bucket.policy).toBe(policyBefore);
@@ -96,13 +96,11 @@ describe('drill guards', () => {
 
   it('skips every drill on a run without --chaos, saying why', async () => {
     const out = join(dir, 'plain-run');
-    await labdrill(
+    const result = await labdrill(
       ['run', '--config', twin.stackFile, '--out', out, '--only', 's3.website.deny-then-allow'],
-      {
-        env: twin.awsEnv,
-      },
+      { env: twin.awsEnv },
     );
-    const check = readReport(out).checks[0]!;
+    const check = readReport(out, result).checks[0]!;
     expect(check.verdict).toBe('skip');
     expect(check.reason).toMatch(/runs only with --chaos/);
   });

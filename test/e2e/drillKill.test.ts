@@ -87,7 +87,7 @@ describe('s3.website.deny-then-allow killed with SIGKILL', () => {
         const restored = await labdrill(['restore', '--config', twin.stackFile, '--journal', journal], {
           env: twin.awsEnv,
         });
-        expect(restored.code, restored.stderr).toBe(0);
+        expect(restored.code, restored.explain()).toBe(0);
         expect(twin.state.bucket.policy).toBe(before.policy);
         expect(twin.state.bucket.publicAccessBlock).toEqual(before.bpa);
         // What restore has to do follows from what the journal held when the process died.
@@ -100,7 +100,7 @@ describe('s3.website.deny-then-allow killed with SIGKILL', () => {
         const again = await labdrill(['restore', '--config', twin.stackFile, '--journal', journal], {
           env: twin.awsEnv,
         });
-        expect(again.code).toBe(0);
+        expect(again.code, again.explain()).toBe(0);
         expect(again.stdout).toMatch(/nothing to restore/);
         expect(twin.state.bucket.policy).toBe(before.policy);
       } finally {

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { faultRegistry } from '../../fixtures/twin/faults.ts';
 import type { RunReport } from '../../reports/evidence.ts';
 import { catalog, checkIds } from '../../suites/catalog.ts';
-import { idsWithVerdict, labdrill, readReport } from './labdrillCommand.ts';
+import { type CommandResult, idsWithVerdict, labdrill, readReport } from './labdrillCommand.ts';
 
 // The project's main self-test: the healthy twin passes every check, and each fault fails exactly the
 // checks that it breaks — no misses, no false alarms. Each row runs the real `labdrill demo` command.
@@ -60,12 +60,12 @@ const drillFailures: Record<string, string[]> = {
 const outRoot = mkdtempSync(join(tmpdir(), 'labdrill-matrix-'));
 afterAll(() => rmSync(outRoot, { recursive: true, force: true }));
 
-/** The reasons behind the verdicts that did not pass, for the assertion message. */
-function whyFailed(report: RunReport): string {
-  return report.checks
+/** The reasons behind the verdicts that did not pass, and what the command printed, for the message. */
+function whyFailed(report: RunReport, result: CommandResult): string {
+  const reasons = report.checks
     .filter((check) => check.verdict === 'fail' || check.verdict === 'error')
-    .map((check) => `${check.id}: ${check.reason}`)
-    .join('\n');
+    .map((check) => `${check.id}: ${check.reason}`);
+  return [...reasons, result.explain()].join('\n');
 }
 
 function faultNames(fault: string): string[] {
@@ -86,9 +86,9 @@ describe('fault matrix', () => {
       const result = await labdrill(['demo', '--out', out, ...(fault ? ['--fault', fault] : [])], {
         timeoutMs: 240_000,
       });
-      const report = readReport(out);
-      expect(idsWithVerdict(report, ['fail', 'error']), whyFailed(report)).toEqual(failures);
-      expect(result.code).toBe(failures.length > 0 ? 1 : 0);
+      const report = readReport(out, result);
+      expect(idsWithVerdict(report, ['fail', 'error']), whyFailed(report, result)).toEqual(failures);
+      expect(result.code, result.explain()).toBe(failures.length > 0 ? 1 : 0);
       expect(report.twin).toEqual({ faults: faultNames(fault) });
       // Every check in the catalog ran and reached a verdict: nothing silently missing.
       expect(report.checks.map((c) => c.id).sort()).toEqual([...checkIds].sort());
@@ -110,9 +110,9 @@ describe.sequential('fault matrix, drills', () => {
       ...(fault ? ['--fault', fault] : []),
     ];
     const result = await labdrill(args, { timeoutMs: 300_000 });
-    const report = readReport(out);
-    expect(idsWithVerdict(report, ['fail', 'error']), whyFailed(report)).toEqual(failures);
-    expect(result.code).toBe(failures.length > 0 ? 1 : 0);
+    const report = readReport(out, result);
+    expect(idsWithVerdict(report, ['fail', 'error']), whyFailed(report, result)).toEqual(failures);
+    expect(result.code, result.explain()).toBe(failures.length > 0 ? 1 : 0);
     expect(report.checks.map((c) => c.id).sort()).toEqual([...drillPhase].sort());
     if (!fault) expect(idsWithVerdict(report, ['skip'])).toEqual([]);
   });

@@ -47,7 +47,7 @@ describe('a stack that hangs', () => {
     const started = Date.now();
     const result = await labdrill(['run', '--config', stackFile, '--out', out]);
     const elapsed = Date.now() - started;
-    const report = readReport(out);
+    const report = readReport(out, result);
     const verdicts = Object.fromEntries(report.checks.map((c) => [c.id, c.verdict]));
     expect(verdicts['s3.website.public-read']).toBe('error');
     expect(verdicts['cf.cache.hit']).toBe('error');
@@ -57,7 +57,7 @@ describe('a stack that hangs', () => {
     expect(verdicts['dns.custom-domain']).toBe('skip');
     const s3 = report.checks.find((c) => c.id === 's3.website.public-read')!;
     expect(s3.reason).toMatch(/no response from http:\/\/127\.0\.0\.1:\d+\/mycar\.html within 800 ms/);
-    expect(result.code).toBe(1);
+    expect(result.code, result.explain()).toBe(1);
     // Bounded by the timeout: a handful of sequential 800 ms waits per check, not an open-ended hang.
     expect(elapsed).toBeLessThan(60_000);
   });

@@ -517,7 +517,7 @@ describe('report.html of a real demo run', () => {
       timeoutMs: 110_000,
     });
     code = result.code;
-    report = readReport(out);
+    report = readReport(out, result);
   }, 120_000);
 
   afterAll(() => {
