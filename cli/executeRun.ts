@@ -9,6 +9,7 @@ import { writeReportHtml } from '../reports/html/reportHtml.ts';
 import { writeJunitXml } from '../reports/junitXml.ts';
 import { buildRunReport, writeReportJson } from '../reports/runReport.ts';
 import { catalog, checkIds, suiteFileOf } from '../suites/catalog.ts';
+import { missingVerdicts } from './missingVerdicts.ts';
 
 // `labdrill run`: validate, then start vitest on the suites with the collecting reporter. Probes run first,
 // side by side; drills (only with --chaos and chaos.allow) run after them, one at a time, so that no probe
@@ -62,7 +63,16 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     // Without --chaos every drill only reports that it was skipped, which needs no phase of its own.
     await runVitestPhase(suiteFiles, collector);
   }
-  const report = buildRunReport(collector.results, {
+  const missing = missingVerdicts({
+    expected: chosen,
+    results: collector.results,
+    unjudged: collector.unjudged,
+    runErrors: collector.runErrors,
+    startedAt,
+  });
+  for (const result of missing) options.onCheck?.(result);
+  const results = [...collector.results, ...missing];
+  const report = buildRunReport(results, {
     version: labdrillVersion(),
     stackName: stack.name,
     region: stack.region ?? null,

@@ -248,6 +248,7 @@ export function judgeScaleOut(seen: ScaleOutObservation): DrillOutcome {
     return {
       verdict: 'error',
       reason: `the ALB failed almost every request under load (${seen.load.errors} errors, ${seen.load.non2xx} non-2xx of ${seen.load.requests}); the load stopped before the group could scale`,
+      errorCode: 'net.refused',
     };
   }
   if (seen.cpuReached) {
@@ -261,11 +262,13 @@ export function judgeScaleOut(seen: ScaleOutObservation): DrillOutcome {
     return {
       verdict: 'error',
       reason: `CloudWatch returned no CPUUtilization for AutoScalingGroupName=${groupName} during the load, and desired capacity stayed at ${original.desired}: cannot tell why`,
+      errorCode: 'aws.no-data',
     };
   }
   return {
     verdict: 'error',
     reason: `the load through the ALB lifted average CPU only to ${pct(peakCpu)} (target ${target}%) within ${seen.timeoutS} s (peak ${seen.load.peakConnections} connections): raise the load caps or thresholds.scaleOutTimeoutS`,
+    errorCode: 'load.insufficient',
   };
 }
 

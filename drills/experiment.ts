@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EvidenceRecorder, type TimelineEvent } from '../reports/evidence.ts';
+import type { ErrorCode } from '../reports/errorCodes.ts';
+import { errorCodeOf } from '../probes/errorClassification.ts';
 import { Journal } from './journal.ts';
 import { type DrillProgress, silentDrillProgress } from './progress.ts';
 import { type RestoredStep, restoreFromJournal } from './restore.ts';
@@ -18,6 +20,8 @@ export interface DrillOutcome {
   verdict: DrillVerdict;
   reason: string;
   fix?: string;
+  /** For an error: which kind (reports/errorCodes.ts); `internal` when not given. */
+  errorCode?: ErrorCode;
 }
 
 export interface DrillChange {
@@ -282,7 +286,11 @@ export async function runDrill<T>(drill: Drill<T>, options: RunDrillOptions): Pr
         await drill.method(ctx);
         outcome = { verdict: 'skip', reason: `dry run: ${plan.length} step(s) planned, nothing was changed` };
       } catch (error) {
-        outcome = { verdict: 'error', reason: `dry run could not plan the drill: ${errorText(error)}` };
+        outcome = {
+          verdict: 'error',
+          reason: `dry run could not plan the drill: ${errorText(error)}`,
+          errorCode: errorCodeOf(error),
+        };
       }
       for (const line of formatPlan(drill.id, plan)) progress.note(line);
       return {
@@ -318,11 +326,16 @@ export async function runDrill<T>(drill: Drill<T>, options: RunDrillOptions): Pr
       }
     } catch (error) {
       if (error instanceof DrillInterrupted || signal.aborted) {
-        outcome = { verdict: 'error', reason: new DrillInterrupted(interruptedBy ?? 'abort').message };
+        outcome = {
+          verdict: 'error',
+          reason: new DrillInterrupted(interruptedBy ?? 'abort').message,
+          errorCode: 'interrupted',
+        };
       } else {
         outcome = {
           verdict: 'error',
           reason: `the drill failed before it could be judged: ${errorText(error)}`,
+          errorCode: errorCodeOf(error),
         };
       }
       evidence.event('drill stopped', outcome.reason);
@@ -350,6 +363,7 @@ export async function runDrill<T>(drill: Drill<T>, options: RunDrillOptions): Pr
       outcome = {
         verdict: 'error',
         reason: `the rollback could not run (${errorText(error)}); run \`labdrill restore\` (drill: ${outcome.reason})`,
+        errorCode: 'rollback-failed',
       };
     }
     for (const step of rolledBack) evidence.event(`rollback: ${step.result}: ${step.step}`, step.message);
@@ -361,11 +375,13 @@ export async function runDrill<T>(drill: Drill<T>, options: RunDrillOptions): Pr
         reason:
           `could not put back ${failed.length} change(s) (${first.step}: ${first.message}); ` +
           `run \`labdrill restore\` (drill: ${outcome.verdict}, ${outcome.reason})`,
+        errorCode: 'rollback-failed',
       };
     } else if (interruptedBy !== undefined) {
       outcome = {
         verdict: 'error',
         reason: `${new DrillInterrupted(interruptedBy).message}; put back ${rolledBack.length} change(s)`,
+        errorCode: 'interrupted',
       };
     }
     try {

@@ -2,6 +2,8 @@
 // summary, junit.xml and report.html are views of it. Everything in here may come from a stack,
 // so every text is cut to a bounded size when it is recorded, not when it is shown.
 
+import type { ErrorCode } from './errorCodes.ts';
+
 export type Verdict = 'pass' | 'fail' | 'error' | 'skip';
 export type CheckKind = 'probe' | 'drill';
 export type Need = 'http' | 'aws' | 'exec' | 'sql' | 'dns';
@@ -56,6 +58,8 @@ export interface CheckResult {
   verdict: Verdict;
   /** One line: why this verdict. */
   reason: string;
+  /** For error and skip: which kind of problem (reports/errorCodes.ts), so the stack's fault and labdrill's differ. */
+  errorCode?: ErrorCode;
   /** For fail: what to change in the stack, in the lab's words. */
   fix?: string;
   startedAt: string;

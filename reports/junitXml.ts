@@ -23,10 +23,16 @@ export function renderJunitXml(report: RunReport): string {
     const name = escapeXml(check.id);
     const classname = escapeXml(`labdrill.${check.id.split('.')[0]}`);
     const open = `    <testcase name="${name}" classname="${classname}" time="${seconds(check.durationMs)}">`;
-    const reason = escapeXml(check.reason);
+    const reason = escapeXml(check.errorCode ? `[${check.errorCode}] ${check.reason}` : check.reason);
+    const type = escapeXml(check.errorCode ?? check.verdict);
     const measurements = check.evidence.measurements.map((m) => `${m.name}=${m.value}${m.unit}`).join(', ');
     const details = escapeXml(
-      [check.reason, check.fix ? `fix: ${check.fix}` : '', measurements ? `measured: ${measurements}` : '']
+      [
+        check.reason,
+        check.errorCode ? `code: ${check.errorCode}` : '',
+        check.fix ? `fix: ${check.fix}` : '',
+        measurements ? `measured: ${measurements}` : '',
+      ]
         .filter(Boolean)
         .join('\n'),
     );
@@ -34,7 +40,7 @@ export function renderJunitXml(report: RunReport): string {
       pass: `      <system-out>${details}</system-out>`,
       skip: `      <skipped message="${reason}"/>`,
       fail: `      <failure message="${reason}" type="fail">${details}</failure>`,
-      error: `      <error message="${reason}" type="error">${details}</error>`,
+      error: `      <error message="${reason}" type="${type}">${details}</error>`,
     };
     return `${open}\n${body[check.verdict]}\n    </testcase>`;
   });

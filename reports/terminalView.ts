@@ -14,7 +14,8 @@ const marks: Record<Verdict, string> = {
 
 export function checkLine(result: CheckResult): string {
   const seconds = `${(result.durationMs / 1000).toFixed(1)}s`;
-  const line = `${marks[result.verdict]}  ${result.id.padEnd(28)} ${safeForTerminal(result.reason)} ${pc.dim(seconds)}`;
+  const code = result.errorCode ? ` ${pc.dim(`[${result.errorCode}]`)}` : '';
+  const line = `${marks[result.verdict]}  ${result.id.padEnd(28)} ${safeForTerminal(result.reason)}${code} ${pc.dim(seconds)}`;
   return result.fix && result.verdict === 'fail'
     ? `${line}\n${' '.repeat(40)}${pc.yellow(`fix: ${safeForTerminal(result.fix)}`)}`
     : line;

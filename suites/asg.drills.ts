@@ -76,7 +76,10 @@ const scaleInBudgetS = 570;
 
 awsCheck('asg.scale-in.observe', [needsAsgName], async (c) => {
   if (!scaleInRequested(c.stack)) {
-    return skipped('long observation: runs only with asg.observeScaleIn: true in the stack file');
+    return skipped(
+      'long observation: runs only with asg.observeScaleIn: true in the stack file',
+      'chaos.off',
+    );
   }
   const timeoutS = Math.min(c.settings.thresholds.scaleInTimeoutS, scaleInBudgetS);
   if (timeoutS < c.settings.thresholds.scaleInTimeoutS) {

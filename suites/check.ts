@@ -1,6 +1,8 @@
 import { test } from 'vitest';
 import type { Stack } from '../config/schema.ts';
 import type { Settings } from '../config/settings.ts';
+import { errorCodeOf } from '../probes/errorClassification.ts';
+import type { ErrorCode } from '../reports/errorCodes.ts';
 import { boundText, type CheckResult, EvidenceRecorder, type Verdict } from '../reports/evidence.ts';
 import { catalogEntry } from './catalog.ts';
 import { runContext } from './runContext.ts';
@@ -18,6 +20,8 @@ export interface Outcome {
   verdict: Exclude<Verdict, 'error'>;
   reason: string;
   fix?: string;
+  /** For a skip: why it could not run (reports/errorCodes.ts). */
+  errorCode?: ErrorCode;
 }
 
 export const passed = (reason: string): Outcome => ({ verdict: 'pass', reason });
@@ -26,7 +30,12 @@ export const failed = (reason: string, fix?: string): Outcome => ({
   reason,
   ...(fix ? { fix } : {}),
 });
-export const skipped = (reason: string): Outcome => ({ verdict: 'skip', reason });
+/** A skip; by default because a stack-file input is missing (`config.missing`). */
+export const skipped = (reason: string, errorCode: ErrorCode = 'config.missing'): Outcome => ({
+  verdict: 'skip',
+  reason,
+  errorCode,
+});
 
 export interface CheckContext {
   stack: Stack;
@@ -51,10 +60,13 @@ export function check(id: string, body: (c: CheckContext) => Promise<Outcome>): 
     const startedAt = new Date();
     let outcome: Outcome | undefined;
     let errorReason: string | undefined;
+    let errorCode: ErrorCode | undefined;
     try {
       outcome = await body({ stack: context.stack, settings: context.settings, evidence });
+      errorCode = outcome.verdict === 'skip' ? (outcome.errorCode ?? 'config.missing') : undefined;
     } catch (error) {
       errorReason = error instanceof Error ? error.message : String(error);
+      errorCode = errorCodeOf(error);
     }
     const verdict: Verdict = outcome?.verdict ?? 'error';
     const reason = boundText(
@@ -68,6 +80,7 @@ export function check(id: string, body: (c: CheckContext) => Promise<Outcome>): 
       needs: entry.needs,
       verdict,
       reason,
+      ...(errorCode ? { errorCode } : {}),
       ...(outcome?.fix ? { fix: boundText(outcome.fix, 500) } : {}),
       startedAt: startedAt.toISOString(),
       durationMs: Date.now() - startedAt.getTime(),

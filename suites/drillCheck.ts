@@ -2,6 +2,7 @@ import { type Drill, runDrill } from '../drills/experiment.ts';
 import { callerAccountOf, checkDrillGuards, drillGuardReasons } from '../drills/guards.ts';
 import { createDrillProgress } from '../drills/progress.ts';
 import { createAwsClients } from '../probes/aws/awsClients.ts';
+import { CodedError } from '../reports/errorCodes.ts';
 import { type CheckContext, check, type Outcome, skipped } from './check.ts';
 import { runContext } from './runContext.ts';
 
@@ -26,12 +27,15 @@ export function drillCheck<T>(
       const plan = result.plan
         .map((step, index) => `${index + 1}. ${step.step} (undo: ${step.undoText})`)
         .join('; ');
-      return skipped(`dry run, nothing changed; plan: ${plan || 'no changes'}`);
+      return skipped(`dry run, nothing changed; plan: ${plan || 'no changes'}`, 'dry-run');
     }
     // Not asked for: skipped. Asked for (--chaos) but not allowed: an error, so that the run says no loudly.
     if (!chaosRequested)
-      return skipped('a drill changes the stack: it runs only with --chaos (and chaos.allow: true)');
-    if (!chaos) throw new Error(`refused: ${drillGuardReasons.notAllowedInStack}`);
+      return skipped(
+        'a drill changes the stack: it runs only with --chaos (and chaos.allow: true)',
+        'chaos.off',
+      );
+    if (!chaos) throw new CodedError('chaos.refused', `refused: ${drillGuardReasons.notAllowedInStack}`);
     const prepared = prepare(c);
     if ('skip' in prepared) return skipped(prepared.skip);
     const clients = createAwsClients(c.stack);
@@ -41,7 +45,7 @@ export function drillCheck<T>(
         stack: c.stack,
         ...(await callerAccountOf(clients.sts)),
       });
-      if (!guard.allowed) throw new Error(`refused: ${guard.reason}`);
+      if (!guard.allowed) throw new CodedError('chaos.refused', `refused: ${guard.reason}`);
       // If labdrill itself dies (its worker loses the parent), stop and put the stack back all the same.
       const orphaned = new AbortController();
       const onDisconnect = () => orphaned.abort(new Error('labdrill exited; rolling back'));
@@ -56,7 +60,7 @@ export function drillCheck<T>(
       process.off('disconnect', onDisconnect);
       for (const step of result.rolledBack) c.evidence.event('rolled back', `${step.step}: ${step.message}`);
       const { outcome } = result;
-      if (outcome.verdict === 'error') throw new Error(outcome.reason);
+      if (outcome.verdict === 'error') throw new CodedError(outcome.errorCode ?? 'internal', outcome.reason);
       return {
         verdict: outcome.verdict,
         reason: outcome.reason,

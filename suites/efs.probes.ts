@@ -58,7 +58,7 @@ awsCheck('efs.shared', [['exec', (s) => s.exec]], async (c) => {
     return skipped('efs.path (where EFS is mounted on the instances) is not set in the stack file');
   const instances = (await c.inventory.appInstances()).filter((i) => i.State?.Name === 'running');
   if (instances.length < 2)
-    return skipped(`needs at least two running app instances, found ${instances.length}`);
+    return skipped(`needs at least two running app instances, found ${instances.length}`, 'stack.unmet');
   const exec = execForStack(c.stack)!;
   const name = `.labdrill-canary-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
   const content = `labdrill-${randomBytes(8).toString('hex')}`;

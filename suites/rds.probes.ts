@@ -84,6 +84,7 @@ check('rds.replica.lag', async (c) => {
     if (cloudWatchLag === null) {
       return skipped(
         `cannot measure: no SQL access (${sqlProblem}) and no CloudWatch ReplicaLag for the replica`,
+        'stack.unmet',
       );
     }
     c.evidence.note(`marker rows not written: ${sqlProblem}`);

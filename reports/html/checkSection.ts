@@ -158,6 +158,13 @@ export interface SectionOptions {
   compact: boolean;
 }
 
+/** The error code beside the reason: the stack's problem and labdrill's look different at a glance. */
+export function errorCodeTag(check: CheckResult): string {
+  return typeof check.errorCode === 'string'
+    ? ` <code class="code" title="error code">${safeText(check.errorCode, 40)}</code>`
+    : '';
+}
+
 export function checkSection(check: CheckResult, options: SectionOptions): string {
   const verdict = verdictOf(check);
   const duration = finiteNumber(check.durationMs);
@@ -170,7 +177,7 @@ export function checkSection(check: CheckResult, options: SectionOptions): strin
     `<code class="id">${safeText(check.id, 120)}</code>`,
     `<span class="meta">${safeText(check.kind, 20)}${needs ? ` · needs ${safeText(needs, 80)}` : ''}${duration === null ? '' : ` · ${escapeHtml(formatDuration(duration))}`}</span>`,
     '</header>',
-    `<p class="reason">${safeText(check.reason, 1_000)}</p>`,
+    `<p class="reason">${safeText(check.reason, 1_000)}${errorCodeTag(check)}</p>`,
     check.fix && verdict !== 'pass'
       ? `<p class="fix"><strong>Fix:</strong> ${safeText(check.fix, 1_000)}</p>`
       : '',

@@ -42,6 +42,7 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: now
 .check header { display: flex; flex-wrap: wrap; align-items: baseline; gap: 4px 10px; }
 .check .id { color: var(--muted); } .check .meta { color: var(--muted); font-size: 12px; margin-left: auto; }
 .reason { margin: 8px 0 4px; overflow-wrap: anywhere; }
+code.code { font-size: 0.85em; padding: 0 4px; border-radius: 3px; background: #f1eef6; color: #5b4b7a; white-space: nowrap; }
 .fix { margin: 4px 0; padding: 6px 10px; background: #fff8c5; border-radius: 4px; overflow-wrap: anywhere; }
 figure { margin: 14px 0; break-inside: avoid; }
 figcaption { color: var(--muted); font-size: 12px; margin-top: 2px; }

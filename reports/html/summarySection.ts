@@ -1,5 +1,5 @@
 import type { CheckResult, RunReport, Verdict } from '../evidence.ts';
-import { verdictBadge, verdictOf } from './checkSection.ts';
+import { errorCodeTag, verdictBadge, verdictOf } from './checkSection.ts';
 import { escapeHtml, finiteNumber, formatDuration, safeText } from './htmlText.ts';
 
 // The top of the page, what a grader reads first: which stack, when, how long, the score, and each
@@ -96,7 +96,7 @@ export function summarySection(report: RunReport, anchorOf: (index: number) => s
       const fix = check.fix
         ? `<div class="fixline"><strong>Fix:</strong> ${safeText(check.fix, 600)}</div>`
         : '';
-      return `<li>${verdictBadge(verdictOf(check))}<a href="#${anchorOf(index)}"><code>${safeText(check.id, 120)}</code></a> ${safeText(check.title, 200)}<div class="why">${safeText(check.reason, 600)}</div>${fix}</li>`;
+      return `<li>${verdictBadge(verdictOf(check))}<a href="#${anchorOf(index)}"><code>${safeText(check.id, 120)}</code></a> ${safeText(check.title, 200)}<div class="why">${safeText(check.reason, 600)}${errorCodeTag(check)}</div>${fix}</li>`;
     })
     .join('');
   const more =

@@ -39,6 +39,7 @@ describe('credentials without permission', () => {
     const verdicts = Object.fromEntries(report.checks.map((check) => [check.id, check]));
     for (const id of awsProbes) {
       expect(verdicts[id]?.verdict, id).toBe('error');
+      expect(verdicts[id]?.errorCode, id).toBe('aws.access-denied');
       expect(verdicts[id]?.reason, id).toMatch(
         /missing IAM permission (ec2|elasticloadbalancing|autoscaling|rds|s3|cloudfront|elasticfilesystem|cloudwatch):[A-Za-z]+/,
       );

@@ -60,6 +60,7 @@ describe('drill guards', () => {
     const check = readReport(join(dir, 'not-allowed'), result).checks[0]!;
     expect(check.verdict).toBe('error');
     expect(check.reason).toMatch(/refused: the stack file does not allow drills: set chaos\.allow: true/);
+    expect(check.errorCode).toBe('chaos.refused');
     expect(twin.state.bucket.policy).toBe(policyBefore);
   });
 
@@ -73,6 +74,7 @@ describe('drill guards', () => {
     expect(check.verdict).toBe('error');
     expect(check.reason).toMatch(/123456789012/);
     expect(check.reason).toMatch(/999999999999/);
+    expect(check.errorCode).toBe('chaos.refused');
     expect(twin.state.bucket.policy).toBe(policyBefore);
   });
 
@@ -91,6 +93,7 @@ describe('drill guards', () => {
     const check = readReport(join(dir, 'dry-run'), result).checks[0]!;
     expect(check.verdict).toBe('skip');
     expect(check.reason).toMatch(/dry run, nothing changed; plan: 1\. delete-bucket-policy \(undo: /);
+    expect(check.errorCode).toBe('dry-run');
     expect(twin.state.bucket.policy).toBe(policyBefore);
   });
 
@@ -103,5 +106,6 @@ describe('drill guards', () => {
     const check = readReport(out, result).checks[0]!;
     expect(check.verdict).toBe('skip');
     expect(check.reason).toMatch(/runs only with --chaos/);
+    expect(check.errorCode).toBe('chaos.off');
   });
 });

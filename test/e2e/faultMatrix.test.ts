@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { faultRegistry } from '../../fixtures/twin/faults.ts';
 import type { RunReport } from '../../reports/evidence.ts';
-import { catalog, checkIds } from '../../suites/catalog.ts';
+import { catalog, catalogEntry, checkIds } from '../../suites/catalog.ts';
 import { type CommandResult, idsWithVerdict, labdrill, readReport } from './labdrillCommand.ts';
 
 // The project's main self-test: the healthy twin passes every check, and each fault fails exactly the
@@ -92,6 +92,13 @@ describe('fault matrix', () => {
       expect(report.twin).toEqual({ faults: faultNames(fault) });
       // Every check in the catalog ran and reached a verdict: nothing silently missing.
       expect(report.checks.map((c) => c.id).sort()).toEqual([...checkIds].sort());
+      // Every error and skip says what kind it is; without --chaos the drills are skipped as not asked for.
+      for (const check of report.checks.filter((c) => c.verdict === 'error' || c.verdict === 'skip')) {
+        expect(check.errorCode, check.id).toBeDefined();
+      }
+      for (const id of drillPhase.filter((id) => catalogEntry(id).kind === 'drill')) {
+        expect(report.checks.find((c) => c.id === id)?.errorCode, id).toBe('chaos.off');
+      }
     },
   );
 });

@@ -57,6 +57,8 @@ describe('a stack that hangs', () => {
     expect(verdicts['dns.custom-domain']).toBe('skip');
     const s3 = report.checks.find((c) => c.id === 's3.website.public-read')!;
     expect(s3.reason).toMatch(/no response from http:\/\/127\.0\.0\.1:\d+\/mycar\.html within 800 ms/);
+    expect(s3.errorCode).toBe('net.timeout');
+    expect(report.checks.find((c) => c.id === 'dns.custom-domain')!.errorCode).toBe('config.missing');
     expect(result.code, result.explain()).toBe(1);
     // Bounded by the timeout: a handful of sequential 800 ms waits per check, not an open-ended hang.
     expect(elapsed).toBeLessThan(60_000);
