@@ -11,6 +11,7 @@ export default defineConfig({
     ? {
         include: ['suites/*.probes.ts', 'suites/*.drills.ts'],
         env,
+        // Each check sets its own timeout from its budget (suites/budgets.ts); this is for nothing else.
         testTimeout: 600_000,
         hookTimeout: 120_000,
       }

@@ -1,10 +1,12 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadStackFile } from '../config/loadStack.ts';
+import { settingsFor } from '../config/settings.ts';
 import { exitCodeFor } from '../reports/runReport.ts';
 import { checkLine, githubAnnotations, summaryLines } from '../reports/terminalView.ts';
 import { parseOnly } from './checkSelection.ts';
 import { executeRun, type RunOptions } from './executeRun.ts';
+import { checkBudgetIds } from './stackBudgets.ts';
 
 export interface RunFlags {
   only?: string;
@@ -26,7 +28,8 @@ export async function runAndReport(
     twinFaults,
     onCheck: (result) => console.log(checkLine(result)),
   };
-  loadStackFile(options.stackFile); // bad input stops here, before anything runs
+  // Bad input stops here, before anything runs.
+  checkBudgetIds(options.stackFile, settingsFor(loadStackFile(options.stackFile)));
   const { report, files, runErrors } = await executeRun(options);
   for (const line of summaryLines(report, files)) console.log(line);
   if (flags.chaos && !report.options.chaos) {

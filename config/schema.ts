@@ -160,7 +160,20 @@ const thresholdsSection = z.strictObject({
   failoverRtoS: z.number().positive().optional(),
   scaleOutTimeoutS: z.number().positive().optional(),
   scaleInTimeoutS: z.number().positive().optional(),
+  selfHealTimeoutS: z
+    .number()
+    .positive()
+    .optional()
+    .describe('How long asg.self-heal.drill gives the group to replace the instance (default 900 s)'),
 });
+
+/** Check ids look like `alb.round-robin`; which ids exist is checked against the catalog when loading. */
+const budgetsSection = z
+  .record(
+    z.string().regex(/^[a-z0-9]+(\.[a-z0-9-]+)+$/, 'must be a check id like asg.scale-out.drill'),
+    z.number().positive().max(24 * 3600),
+  )
+  .describe("Per-check time budgets in seconds, by check id: the most wall time each check may take");
 
 const probeSection = z
   .strictObject({
@@ -201,6 +214,7 @@ export const stackSchema = z
     asg: asgSection.optional(),
     dns: dnsSection.optional(),
     thresholds: thresholdsSection.optional(),
+    budgets: budgetsSection.optional(),
     probe: probeSection.optional(),
     chaos: chaosSection.optional(),
   })

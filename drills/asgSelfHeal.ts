@@ -36,7 +36,7 @@ export interface SelfHealDrillTarget {
   groupName: string;
   albUrl: string;
   reads: AsgReadClients;
-  /** How long the group gets to replace the instance (thresholds.scaleOutTimeoutS: it is a launch too). */
+  /** How long the group gets to replace the instance (thresholds.selfHealTimeoutS). */
   timeoutS: number;
   http: HttpProbeOptions;
   patterns?: PagePatterns;

@@ -64,6 +64,8 @@ export interface CheckResult {
   fix?: string;
   startedAt: string;
   durationMs: number;
+  /** The most wall time the check was allowed (its budget), in seconds. */
+  budgetS?: number;
   evidence: Evidence;
 }
 

@@ -2,8 +2,9 @@ import { test } from 'vitest';
 import type { Stack } from '../config/schema.ts';
 import type { Settings } from '../config/settings.ts';
 import { errorCodeOf } from '../probes/errorClassification.ts';
-import type { ErrorCode } from '../reports/errorCodes.ts';
+import { CodedError, type ErrorCode } from '../reports/errorCodes.ts';
 import { boundText, type CheckResult, EvidenceRecorder, type Verdict } from '../reports/evidence.ts';
+import { budgetFor, rollbackReserveS } from './budgets.ts';
 import { catalogEntry } from './catalog.ts';
 import { runContext } from './runContext.ts';
 
@@ -41,6 +42,21 @@ export interface CheckContext {
   stack: Stack;
   settings: Settings;
   evidence: EvidenceRecorder;
+  /** Aborts when the check runs past its budget; pass it to every wait and call. */
+  signal: AbortSignal;
+  /** The check's budget, in seconds (suites/budgets.ts). */
+  budgetS: number;
+}
+
+/** Seconds past a check's budget before vitest itself gives up on it: room to report the verdict. */
+const reportGraceS = 30;
+
+/** Rejects with the signal's reason once it aborts. */
+function rejectOnAbort(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
 }
 
 /** A check's failure as vitest shows it; the message is the one-line reason. */
@@ -55,40 +71,69 @@ export function check(id: string, body: (c: CheckContext) => Promise<Outcome>): 
   // Probes are read-only, so they may run side by side; drills change the stack and run one at a time,
   // and so do the probes that observe what a drill leaves behind.
   const register = entry.kind === 'probe' && !entry.afterDrills ? test.concurrent : test;
-  register(id, async ({ task, skip }) => {
-    const evidence = new EvidenceRecorder();
-    const startedAt = new Date();
-    let outcome: Outcome | undefined;
-    let errorReason: string | undefined;
-    let errorCode: ErrorCode | undefined;
-    try {
-      outcome = await body({ stack: context.stack, settings: context.settings, evidence });
-      errorCode = outcome.verdict === 'skip' ? (outcome.errorCode ?? 'config.missing') : undefined;
-    } catch (error) {
-      errorReason = error instanceof Error ? error.message : String(error);
-      errorCode = errorCodeOf(error);
-    }
-    const verdict: Verdict = outcome?.verdict ?? 'error';
-    const reason = boundText(
-      (outcome?.reason ?? `could not measure: ${errorReason}`).split('\n')[0] ?? '',
-      500,
-    );
-    task.meta.labdrill = {
-      id,
-      title: entry.title,
-      kind: entry.kind,
-      needs: entry.needs,
-      verdict,
-      reason,
-      ...(errorCode ? { errorCode } : {}),
-      ...(outcome?.fix ? { fix: boundText(outcome.fix, 500) } : {}),
-      startedAt: startedAt.toISOString(),
-      durationMs: Date.now() - startedAt.getTime(),
-      evidence: evidence.evidence,
-    };
-    if (verdict === 'skip') skip(reason);
-    if (verdict === 'fail' || verdict === 'error') {
-      throw new CheckFailed(outcome?.fix ? `${reason} — fix: ${outcome.fix}` : reason);
-    }
-  });
+  const budgetS = budgetFor(entry, context.settings);
+  // A drill is stopped early enough for its rollback to fit in the budget, and returns only after it.
+  const abortAfterS = entry.kind === 'drill' ? budgetS - rollbackReserveS(budgetS) : budgetS;
+  register(
+    id,
+    async ({ task, skip }) => {
+      const evidence = new EvidenceRecorder();
+      const startedAt = new Date();
+      const budget = new AbortController();
+      const timer = setTimeout(
+        () =>
+          budget.abort(
+            new CodedError('budget-exceeded', `ran past its budget of ${budgetS} s and was stopped`),
+          ),
+        abortAfterS * 1000,
+      );
+      let outcome: Outcome | undefined;
+      let errorReason: string | undefined;
+      let errorCode: ErrorCode | undefined;
+      try {
+        const run = body({
+          stack: context.stack,
+          settings: context.settings,
+          evidence,
+          signal: budget.signal,
+          budgetS,
+        });
+        run.catch(() => {}); // a probe's body may go on after its budget; its late failure is moot
+        outcome = await (entry.kind === 'drill' ? run : Promise.race([run, rejectOnAbort(budget.signal)]));
+        errorCode = outcome.verdict === 'skip' ? (outcome.errorCode ?? 'config.missing') : undefined;
+      } catch (error) {
+        errorReason = error instanceof Error ? error.message : String(error);
+        errorCode =
+          budget.signal.aborted && errorCodeOf(error) !== 'rollback-failed'
+            ? 'budget-exceeded'
+            : errorCodeOf(error);
+      } finally {
+        clearTimeout(timer);
+      }
+      const verdict: Verdict = outcome?.verdict ?? 'error';
+      const reason = boundText(
+        (outcome?.reason ?? `could not measure: ${errorReason}`).split('\n')[0] ?? '',
+        500,
+      );
+      task.meta.labdrill = {
+        id,
+        title: entry.title,
+        kind: entry.kind,
+        needs: entry.needs,
+        verdict,
+        reason,
+        ...(errorCode ? { errorCode } : {}),
+        ...(outcome?.fix ? { fix: boundText(outcome.fix, 500) } : {}),
+        startedAt: startedAt.toISOString(),
+        durationMs: Date.now() - startedAt.getTime(),
+        budgetS,
+        evidence: evidence.evidence,
+      };
+      if (verdict === 'skip') skip(reason);
+      if (verdict === 'fail' || verdict === 'error') {
+        throw new CheckFailed(outcome?.fix ? `${reason} — fix: ${outcome.fix}` : reason);
+      }
+    },
+    (budgetS + reportGraceS) * 1000,
+  );
 }

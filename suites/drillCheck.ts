@@ -53,13 +53,21 @@ export function drillCheck<T>(
       const result = await runDrill(prepared.drill, {
         journal,
         clients,
-        signal: orphaned.signal,
+        // Its budget, or labdrill's end: either stops the drill, and the rollback runs.
+        signal: AbortSignal.any([orphaned.signal, c.signal]),
         evidence: c.evidence,
         progress: createDrillProgress({ label: id }),
       });
       process.off('disconnect', onDisconnect);
       for (const step of result.rolledBack) c.evidence.event('rolled back', `${step.step}: ${step.message}`);
       const { outcome } = result;
+      if (c.signal.aborted && outcome.errorCode !== 'rollback-failed') {
+        const putBack = result.rolledBack.filter((s) => s.result === 'undone').map((s) => s.step);
+        throw new CodedError(
+          'budget-exceeded',
+          `ran past its budget of ${c.budgetS} s and was stopped; put back: ${putBack.join(', ') || 'nothing to put back'}`,
+        );
+      }
       if (outcome.verdict === 'error') throw new CodedError(outcome.errorCode ?? 'internal', outcome.reason);
       return {
         verdict: outcome.verdict,

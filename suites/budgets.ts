@@ -1,0 +1,55 @@
+import type { Settings } from '../config/settings.ts';
+import { catalog, type CatalogEntry } from './catalog.ts';
+
+// Each check's budget: the most wall time it may take, derived from its thresholds and its own phases, so
+// that it holds at AWS's pace (a scale-out of 15 minutes, a scale-in of 30) and not only on the fast twin.
+// The runner's timeout for a check is its budget; a stack file's `budgets:` overrides one by id (a course
+// capping drills on student accounts). A drill keeps the last part of its budget for its rollback.
+
+/** Most a probe's requests may take: every attempt of a request timing out, a dozen requests in a row. */
+function probeBudgetS(settings: Settings): number {
+  const perRequestS = (settings.probe.timeoutMs / 1000) * (settings.probe.retries + 1);
+  return Math.ceil(60 + 12 * perRequestS);
+}
+
+/** What every drill keeps for its rollback and the steady-state check after it. */
+export function rollbackReserveS(budgetS: number): number {
+  return Math.min(300, Math.max(5, budgetS / 4));
+}
+
+const failoverWindowS = (rtoS: number) => Math.max(2 * rtoS, 300);
+
+/** The drills' settle phase: a look until the group is at rest (see the drills' steady state). */
+const scaleOutSettleS = (timeoutS: number) => Math.min(120, Math.max(20, timeoutS / 5));
+const selfHealSettleS = (timeoutS: number) => Math.min(60, Math.max(5, timeoutS / 10));
+
+const derived: Readonly<Record<string, (settings: Settings) => number>> = {
+  // A policy change is eventually consistent: polls on both sides of it, then the restore.
+  's3.website.deny-then-allow': (s) => 2 * probeBudgetS(s) + 120,
+  // Samples over several seconds plus the SQL sessions' connect and read timeouts.
+  'rds.replica.lag': (s) => probeBudgetS(s) + Math.ceil((20 * s.thresholds.replicaLagP95Ms) / 1000),
+  // Settle, the observation window (long enough to measure a slow recovery), verify, rollback.
+  'rds.failover.drill': (s) => 60 + failoverWindowS(s.thresholds.failoverRtoS) + 180,
+  'aurora.failover.drill': (s) => 60 + failoverWindowS(s.thresholds.failoverRtoS) + 180,
+  // Settle, the load for at most scaleOutTimeoutS (+ its stop), the rollback's capacity change.
+  'asg.scale-out.drill': (s) =>
+    scaleOutSettleS(s.thresholds.scaleOutTimeoutS) + s.thresholds.scaleOutTimeoutS + 120 + 300,
+  'asg.scale-in.observe': (s) => s.thresholds.scaleInTimeoutS + 120,
+  'asg.self-heal.drill': (s) =>
+    selfHealSettleS(s.thresholds.selfHealTimeoutS) + s.thresholds.selfHealTimeoutS + 60 + 300,
+  // Remote commands through SSM or SSH on every instance, each bounded by its own timeout.
+  'efs.shared': (s) => 2 * probeBudgetS(s) + 120,
+};
+
+/** The budget of `entry`, in whole seconds: the stack file's override, or the one its thresholds give. */
+export function budgetFor(entry: CatalogEntry, settings: Settings): number {
+  const override = settings.budgets[entry.id];
+  if (override !== undefined) return override;
+  return Math.ceil((derived[entry.id] ?? probeBudgetS)(settings));
+}
+
+/** The ids in the stack file's `budgets:` that name no check. */
+export function unknownBudgetIds(settings: Settings): string[] {
+  const known = new Set(catalog.map((entry) => entry.id));
+  return Object.keys(settings.budgets).filter((id) => !known.has(id));
+}

@@ -1,0 +1,143 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { parseFaults } from '../../fixtures/twin/faults.ts';
+import { type RunningTwin, startTwin } from '../../fixtures/twin/startTwin.ts';
+import { labdrill, readReport } from './labdrillCommand.ts';
+
+// A check that runs past its budget (a small `budgets:` value in the stack file) is stopped: its verdict is
+// error / budget-exceeded in every report format, the drill's rollback completed, `labdrill restore` finds
+// nothing to do, and the stack reads as before. Alone (`labdrill drill`) and with a drill after it.
+
+let twin: RunningTwin;
+const dir = mkdtempSync(join(tmpdir(), 'labdrill-budgets-'));
+
+beforeAll(async () => {
+  twin = await startTwin({ faults: parseFaults('') });
+  await twin.servers.loadBalancer.waitForHealthy({ timeoutMs: 10_000 });
+});
+
+afterAll(async () => {
+  await twin.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function stackWith(name: string, budgets: Record<string, number>): { config: string; journal: string } {
+  // A YAML document edited in place for the test
+  const stack = parse(readFileSync(twin.stackFile, 'utf8')) as Record<string, any>;
+  const journal = join(dir, `${name}.journal.jsonl`);
+  stack.budgets = budgets;
+  stack.chaos = { allow: true, journal };
+  // The scale-in observation would watch the group the drill scaled out: here the rollback puts it back.
+  stack.asg.observeScaleIn = false;
+  const config = join(dir, `${name}.yaml`);
+  writeFileSync(config, stringify(stack));
+  return { config, journal };
+}
+
+/** The group back at its starting size: the rollback's, or the policy's own scale-in after the load. */
+async function expectDesiredBackAt2(): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (twin.state.autoScalingGroup.desiredCapacity !== 2 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  expect(twin.state.autoScalingGroup.desiredCapacity).toBe(2);
+}
+
+async function expectNothingToRestore(config: string, journal: string): Promise<void> {
+  const restore = await labdrill(['restore', '--config', config, '--journal', journal], { env: twin.awsEnv });
+  expect(restore.code, restore.explain()).toBe(0);
+  expect(restore.stdout).toMatch(/nothing to (restore|put back)|no pending/i);
+}
+
+function expectBudgetExceededEverywhere(out: string, id: string, budgetS: number): void {
+  const check = readReport(out).checks.find((c) => c.id === id)!;
+  expect(check.verdict).toBe('error');
+  expect(check.errorCode).toBe('budget-exceeded');
+  expect(check.budgetS).toBe(budgetS);
+  expect(check.reason).toMatch(new RegExp(`ran past its budget of ${budgetS} s and was stopped; put back: `));
+  const junit = readFileSync(join(out, 'junit.xml'), 'utf8');
+  expect(junit).toMatch(
+    new RegExp(`<testcase name="${id.replace(/\./g, '\\.')}"[^>]*>\\s*<error message="\\[budget-exceeded\\]`),
+  );
+  expect(junit).toContain('type="budget-exceeded"');
+  expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain(
+    '<code class="code" title="error code">budget-exceeded</code>',
+  );
+}
+
+describe('check budgets', () => {
+  it('stops a scale-out drill run alone at its budget, rolls it back, and leaves desired capacity at 2', async () => {
+    const { config, journal } = stackWith('alone', { 'asg.scale-out.drill': 6 });
+    const out = join(dir, 'alone');
+    const result = await labdrill(['drill', 'scale-out', '--config', config, '--chaos', '--out', out], {
+      env: twin.awsEnv,
+    });
+    expect(result.code, result.explain()).toBe(1);
+    expect(result.stdout).toMatch(/\[budget-exceeded\]/);
+    expectBudgetExceededEverywhere(out, 'asg.scale-out.drill', 6);
+    await expectDesiredBackAt2();
+    await expectNothingToRestore(config, journal);
+  });
+
+  it('stops a drill at its budget and runs the next one from a group at rest', async () => {
+    const { config, journal } = stackWith('followed', { 'asg.scale-out.drill': 6 });
+    const out = join(dir, 'followed');
+    const result = await labdrill(
+      [
+        'run',
+        '--config',
+        config,
+        '--chaos',
+        '--only',
+        'asg.scale-out.drill,asg.self-heal.drill',
+        '--out',
+        out,
+      ],
+      { env: twin.awsEnv, timeoutMs: 240_000 },
+    );
+    expectBudgetExceededEverywhere(out, 'asg.scale-out.drill', 6);
+    const selfHeal = readReport(out, result).checks.find((c) => c.id === 'asg.self-heal.drill')!;
+    expect(selfHeal.verdict, selfHeal.reason).toBe('pass');
+    await expectDesiredBackAt2();
+    await expectNothingToRestore(config, journal);
+  });
+
+  it('stops a probe at its budget as an error, and shows every budget in labdrill checks', async () => {
+    const { config } = stackWith('probe', { 'cf.speedup': 0.1 });
+    const out = join(dir, 'probe');
+    const result = await labdrill(
+      ['run', '--config', config, '--only', 'cf.speedup,cf.origin', '--out', out],
+      {
+        env: twin.awsEnv,
+      },
+    );
+    expect(result.code, result.explain()).toBe(1);
+    const checks = readReport(out, result).checks;
+    expect(checks.map((c) => [c.id, c.verdict, c.errorCode ?? null])).toEqual([
+      ['cf.origin', 'pass', null],
+      ['cf.speedup', 'error', 'budget-exceeded'],
+    ]);
+    const listed = await labdrill(['checks', '--config', config]);
+    expect(listed.stdout).toMatch(/^cf\.speedup\s+probe\s+http\s+0\.1 s /m);
+    const defaults = await labdrill(['checks', '--json']);
+    const budgets = Object.fromEntries(
+      (JSON.parse(defaults.stdout) as { id: string; budgetS: number }[]).map((e) => [e.id, e.budgetS]),
+    );
+    // At AWS's pace: settle 120 s + scaleOutTimeoutS 900 s + the load's stop 120 s + rollback 300 s.
+    expect(budgets['asg.scale-out.drill']).toBe(1440);
+    expect(budgets['asg.scale-in.observe']).toBe(1920);
+    expect(budgets['rds.failover.drill']).toBe(540);
+  });
+
+  it('rejects a budget for a check that does not exist, in one line', async () => {
+    const { config } = stackWith('unknown', { 'asg.scale-out.drll': 60 });
+    const result = await labdrill(['run', '--config', config, '--out', join(dir, 'unknown')]);
+    expect(result.code, result.explain()).toBe(2);
+    expect(result.stderr.trim()).toBe(
+      'labdrill: unknown.yaml: budgets.asg.scale-out.drll: no such check (did you mean asg.scale-out.drill?)',
+    );
+  });
+});
