@@ -160,6 +160,11 @@ const thresholdsSection = z.strictObject({
   failoverRtoS: z.number().positive().optional(),
   scaleOutTimeoutS: z.number().positive().optional(),
   scaleInTimeoutS: z.number().positive().optional(),
+  failoverWindowS: z
+    .number()
+    .positive()
+    .optional()
+    .describe('How long the failover drills watch after the call (default max(2 × failoverRtoS, 300 s))'),
   selfHealTimeoutS: z
     .number()
     .positive()
@@ -171,9 +176,12 @@ const thresholdsSection = z.strictObject({
 const budgetsSection = z
   .record(
     z.string().regex(/^[a-z0-9]+(\.[a-z0-9-]+)+$/, 'must be a check id like asg.scale-out.drill'),
-    z.number().positive().max(24 * 3600),
+    z
+      .number()
+      .positive()
+      .max(24 * 3600),
   )
-  .describe("Per-check time budgets in seconds, by check id: the most wall time each check may take");
+  .describe('Per-check time budgets in seconds, by check id: the most wall time each check may take');
 
 const probeSection = z
   .strictObject({

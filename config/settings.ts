@@ -13,6 +13,11 @@ export const defaultSettings = {
   },
 } as const;
 
+/** How long a failover drill watches after the call: long enough to measure a recovery slower than the RTO. */
+export function defaultFailoverWindowS(failoverRtoS: number): number {
+  return Math.max(2 * failoverRtoS, 300);
+}
+
 export interface Settings {
   probe: { timeoutMs: number; retries: number; maxBodyBytes: number; speedupSamples: number };
   thresholds: {
@@ -22,6 +27,8 @@ export interface Settings {
     scaleInTimeoutS: number;
     /** How long asg.self-heal.drill gives the group to replace the instance it took away. */
     selfHealTimeoutS: number;
+    /** How long the failover drills watch after the call (default max(2 × failoverRtoS, 300 s)). */
+    failoverWindowS: number;
   };
   /** Per-check budget overrides in seconds (stack file `budgets:`), by check id. */
   budgets: Readonly<Record<string, number>>;
@@ -30,7 +37,13 @@ export interface Settings {
 export function settingsFor(stack: Stack): Settings {
   return {
     probe: { ...defaultSettings.probe, ...stack.probe },
-    thresholds: { ...defaultSettings.thresholds, ...stack.thresholds },
+    thresholds: {
+      ...defaultSettings.thresholds,
+      failoverWindowS: defaultFailoverWindowS(
+        stack.thresholds?.failoverRtoS ?? defaultSettings.thresholds.failoverRtoS,
+      ),
+      ...stack.thresholds,
+    },
     budgets: { ...stack.budgets },
   };
 }

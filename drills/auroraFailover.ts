@@ -225,7 +225,7 @@ function verifyAuroraFailover(
   const problems: { reason: string; fix?: string }[] = [];
   if (!after || after.writer === before.writer) {
     problems.push({
-      reason: `after FailoverDBCluster ${before.writer} is still the writer of ${target.cluster} (within ${target.watch.rtoS} s)`,
+      reason: `after FailoverDBCluster ${before.writer} is still the writer of ${target.cluster} (within ${target.watch.observeS} s)`,
     });
   }
   const swap = watched.analysis.dnsSwap;
@@ -235,7 +235,7 @@ function verifyAuroraFailover(
       fix: 'connect through the cluster (writer) endpoint, not an instance endpoint',
     });
   }
-  problems.push(...clientSideProblems(watched, target.watch.rtoS));
+  problems.push(...clientSideProblems(watched, target.watch));
   const first = problems[0];
   if (first) {
     for (const other of problems.slice(1)) ctx.evidence.note(`also: ${other.reason}`);

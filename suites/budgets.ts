@@ -17,8 +17,6 @@ export function rollbackReserveS(budgetS: number): number {
   return Math.min(300, Math.max(5, budgetS / 4));
 }
 
-const failoverWindowS = (rtoS: number) => Math.max(2 * rtoS, 300);
-
 /** The drills' settle phase: a look until the group is at rest (see the drills' steady state). */
 const scaleOutSettleS = (timeoutS: number) => Math.min(120, Math.max(20, timeoutS / 5));
 const selfHealSettleS = (timeoutS: number) => Math.min(60, Math.max(5, timeoutS / 10));
@@ -29,8 +27,8 @@ const derived: Readonly<Record<string, (settings: Settings) => number>> = {
   // Samples over several seconds plus the SQL sessions' connect and read timeouts.
   'rds.replica.lag': (s) => probeBudgetS(s) + Math.ceil((20 * s.thresholds.replicaLagP95Ms) / 1000),
   // Settle, the observation window (long enough to measure a slow recovery), verify, rollback.
-  'rds.failover.drill': (s) => 60 + failoverWindowS(s.thresholds.failoverRtoS) + 180,
-  'aurora.failover.drill': (s) => 60 + failoverWindowS(s.thresholds.failoverRtoS) + 180,
+  'rds.failover.drill': (s) => 60 + s.thresholds.failoverWindowS + 180,
+  'aurora.failover.drill': (s) => 60 + s.thresholds.failoverWindowS + 180,
   // Settle, the load for at most scaleOutTimeoutS (+ its stop), the rollback's capacity change.
   'asg.scale-out.drill': (s) =>
     scaleOutSettleS(s.thresholds.scaleOutTimeoutS) + s.thresholds.scaleOutTimeoutS + 120 + 300,

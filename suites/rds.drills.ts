@@ -15,7 +15,11 @@ function failoverTarget(stack: Stack, settings: Settings): FailoverDrillTarget {
     ...(resolver ? { resolver } : {}),
     ...(stack.alb?.url ? { appUrl: stack.alb.url } : {}),
     http: httpOptions(settings, { retries: 0 }),
-    watch: { ...defaultWatchSettings, rtoS: settings.thresholds.failoverRtoS },
+    watch: {
+      ...defaultWatchSettings,
+      rtoS: settings.thresholds.failoverRtoS,
+      observeS: settings.thresholds.failoverWindowS,
+    },
   };
 }
 

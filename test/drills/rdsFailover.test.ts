@@ -40,6 +40,7 @@ function target(twin: RunningTwin): FailoverDrillTarget {
     watch: {
       ...defaultWatchSettings,
       rtoS: 20,
+      observeS: 20,
       warmupMs: 500,
       tailMs: 300,
       statusEveryMs: 250,
@@ -81,6 +82,27 @@ describe('rds.failover.drill against the twin', () => {
     // The journal holds the failover with its nothing-to-put-back undo.
     expect(result.plan.map((p) => p.undo.type)).toEqual(['rds.noop']);
     expect(result.rolledBack[0]?.message).toMatch(/nothing to put back/);
+  }, 45_000);
+
+  it('measures a recovery slower than the RTO but inside the window, and fails it with the figure', async () => {
+    const { twin, clients } = await twinWith();
+    const evidence = new EvidenceRecorder();
+    // A twin failover takes about 2 s: over a 0.5 s target, well inside a 20 s window.
+    const slow = target(twin);
+    const result = await runDrill(
+      rdsFailoverDrill({ ...slow, watch: { ...slow.watch, rtoS: 0.5 }, instance: 'lab-vpc-rds' }),
+      { journal: join(workDir, 'journal-slow.jsonl'), clients, evidence, handleProcessSignals: false },
+    );
+    expect(result.outcome.verdict, result.outcome.reason).toBe('fail');
+    const measured = /^recovered in (\d+\.\d) s, over the 0\.5 s target \(thresholds\.failoverRtoS\)$/.exec(
+      result.outcome.reason,
+    );
+    expect(measured, result.outcome.reason).not.toBeNull();
+    expect(Number(measured![1])).toBeGreaterThan(0.5);
+    expect(Number(measured![1])).toBeLessThan(20);
+    // Everything else of the failover happened and was measured: DNS moved, the AZs swapped.
+    expect(result.result?.after?.az).toBe(result.result?.before.secondaryAz);
+    expect(evidence.evidence.measurements.map((m) => m.name)).toContain('DNS swap after the failover call');
   }, 45_000);
 
   it('fails on a Single-AZ instance with the error RDS gives, and says to turn on Multi-AZ', async () => {
