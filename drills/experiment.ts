@@ -102,6 +102,8 @@ export interface RunDrillOptions {
   runId?: string;
   /** How long the rollback waits for a change still being made; 30 s unless set. */
   settleTimeoutMs?: number;
+  /** Most time the steady-state check after the rollback may take (default 60 s; 10 s after an interruption). */
+  afterCheckTimeoutMs?: number;
 }
 
 export type DrillInterruption = 'SIGINT' | 'SIGTERM' | 'abort';
@@ -127,6 +129,46 @@ class DrillInterrupted extends Error {
   override readonly name = 'DrillInterrupted';
   constructor(readonly by: DrillInterruption) {
     super(by === 'abort' ? 'the drill was cancelled' : `the drill was interrupted by ${by}`);
+  }
+}
+
+/**
+ * Chaos Toolkit's "after" hypothesis: once the rollback is done, is the stack back where it started? The
+ * answer goes into the evidence (and the progress); it does not change the drill's verdict, which judged
+ * the method, since some stacks settle later on purpose (a scale-in observed after a scale-out).
+ */
+async function checkSteadyStateAfter<T>(
+  drill: DrillDefinition<T>,
+  ctx: DrillContext,
+  evidence: EvidenceRecorder,
+  progress: DrillProgress,
+  interruptedBy: DrillInterruption | undefined,
+  options: RunDrillOptions,
+): Promise<void> {
+  progress.phase('steady state after');
+  const limitMs = options.afterCheckTimeoutMs ?? (interruptedBy === undefined ? 60_000 : 10_000);
+  const after = new AbortController();
+  const timer = setTimeout(() => after.abort(new Error(`not checked within ${limitMs / 1000} s`)), limitMs);
+  const afterCtx: DrillContext = {
+    ...ctx,
+    signal: after.signal,
+    sleep: (ms) => sleep(ms, undefined, { signal: after.signal }),
+  };
+  let problem: string | undefined;
+  try {
+    problem = (await untilAborted(drill.steadyState(afterCtx), after.signal)) ?? undefined;
+  } catch (error) {
+    problem = `could not check: ${errorText(error)}`;
+  } finally {
+    clearTimeout(timer);
+  }
+  evidence.set('steadyStateAfter', problem === undefined ? { met: true } : { met: false, problem });
+  if (problem === undefined) {
+    evidence.event('steady state after the rollback: met', 'the stack is back where it started');
+  } else {
+    evidence.event('steady state after the rollback: not met', problem);
+    evidence.note(`after the rollback the stack is not (yet) back where it started: ${problem}`);
+    progress.note(`after the rollback: ${problem}`);
   }
 }
 
@@ -279,6 +321,7 @@ export async function runDrill<T>(drill: Drill<T>, options: RunDrillOptions): Pr
   let outcome: DrillOutcome | undefined;
   let result: T | undefined;
   let rolledBack: RestoredStep[] = [];
+  let methodStarted = false;
   try {
     if (dryRun) {
       progress.phase('dry run');
@@ -315,6 +358,7 @@ export async function runDrill<T>(drill: Drill<T>, options: RunDrillOptions): Pr
       } else {
         evidence.event('steady state: met');
         progress.phase('method');
+        methodStarted = true;
         const methodRun = drill.method(ctx);
         // If an interrupt leaves the method running, its later rejection must not go unhandled.
         methodRun.catch(() => {});
@@ -384,6 +428,7 @@ export async function runDrill<T>(drill: Drill<T>, options: RunDrillOptions): Pr
         errorCode: 'interrupted',
       };
     }
+    if (methodStarted) await checkSteadyStateAfter(drill, ctx, evidence, progress, interruptedBy, options);
     try {
       journal.append({
         runId,

@@ -64,5 +64,7 @@ describe('asg.scale-out.drill on the twin', () => {
     const labels = result.timeline.map((e) => e.label);
     expect(labels).toContain('load: start');
     expect(labels).toContain('scale-out: load stopped');
+    // The steady state was checked again after the rollback, and the answer is in the evidence.
+    expect(labels.filter((l) => l.startsWith('steady state after the rollback: '))).toHaveLength(1);
   });
 });

@@ -79,6 +79,9 @@ describe('rds.failover.drill against the twin', () => {
       expect.arrayContaining(['RDS-EVENT-0013', 'RDS-EVENT-0015', 'RDS-EVENT-0049']),
     );
     expect(evidence.evidence.measurements.map((m) => m.name)).toContain('DNS swap after the failover call');
+    // After the rollback the steady state is checked again: the instance is available, the app healthy.
+    expect(evidence.evidence.data.steadyStateAfter).toEqual({ met: true });
+    expect(evidence.evidence.timeline.map((e) => e.label)).toContain('steady state after the rollback: met');
     // The journal holds the failover with its nothing-to-put-back undo.
     expect(result.plan.map((p) => p.undo.type)).toEqual(['rds.noop']);
     expect(result.rolledBack[0]?.message).toMatch(/nothing to put back/);
