@@ -18,6 +18,7 @@ export default defineConfig({
     : {
         include: ['test/**/*.test.ts'],
         env,
+        reporters: ['default', './test/slowestFiles.ts'],
         // End-to-end tests start a twin (with three MariaDB servers) and a labdrill run each: two at a time
         // on two cores, or the measurements they check would measure the machine's overload instead.
         maxConcurrency: 2,
