@@ -21,6 +21,7 @@ import {
   type GroupSnapshot,
   healthyTargetIds,
   inServiceIds,
+  notAtRest,
   readGroup,
 } from '../probes/asgObservation/groupState.ts';
 import {
@@ -140,11 +141,9 @@ function readyNewInstances(
 }
 
 function steadyStateProblem(snapshot: GroupSnapshot, groupName: string): string | undefined {
-  // A group still scaled out by earlier traffic would make the drill's scale-out unattributable (or
-  // impossible, at the maximum): the experiment starts from the group at rest.
-  if (snapshot.maxSize > snapshot.minSize && snapshot.desired > snapshot.minSize) {
-    return `${groupName} is not at rest: desired ${snapshot.desired} is above its minimum ${snapshot.minSize} (earlier load is still scaled out)`;
-  }
+  // A group still scaled out could not show the drill's scale-out (or could not scale out at the maximum).
+  const scaledOut = notAtRest(snapshot, groupName);
+  if (scaledOut) return scaledOut;
   const inService = inServiceIds(snapshot);
   if (inService.length !== snapshot.desired) {
     return `${groupName} has ${inService.length} of ${snapshot.desired} desired instances InService`;

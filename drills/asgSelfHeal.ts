@@ -17,6 +17,7 @@ import {
   type GroupSnapshot,
   healthyTargetIds,
   inServiceIds,
+  notAtRest,
   readGroup,
 } from '../probes/asgObservation/groupState.ts';
 import {
@@ -130,6 +131,9 @@ export function judgeSelfHeal(seen: SelfHealObservation): DrillOutcome {
 }
 
 function steadyStateProblem(snapshot: GroupSnapshot, groupName: string): string | undefined {
+  // A group an earlier drill left scaled out would replace nothing: it would scale in instead.
+  const scaledOut = notAtRest(snapshot, groupName);
+  if (scaledOut) return scaledOut;
   const inService = inServiceIds(snapshot);
   if (inService.length !== snapshot.desired) {
     return `${groupName} has ${inService.length} of ${snapshot.desired} desired instances InService`;

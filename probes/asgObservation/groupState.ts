@@ -156,3 +156,14 @@ export function healthyTargetIds(snapshot: GroupSnapshot): string[] {
   for (const target of snapshot.targets) byId.set(target.id, [...(byId.get(target.id) ?? []), target.state]);
   return [...byId.entries()].filter(([, states]) => states.every((s) => s === 'healthy')).map(([id]) => id);
 }
+
+/**
+ * Why the group is not at rest, or undefined: a group still scaled out by earlier load (or an earlier
+ * drill) would make a drill's effect unattributable, so every Auto Scaling drill starts from the minimum.
+ */
+export function notAtRest(snapshot: GroupSnapshot, groupName: string): string | undefined {
+  if (snapshot.maxSize > snapshot.minSize && snapshot.desired > snapshot.minSize) {
+    return `${groupName} is not at rest: desired ${snapshot.desired} is above its minimum ${snapshot.minSize} (earlier load is still scaled out)`;
+  }
+  return undefined;
+}

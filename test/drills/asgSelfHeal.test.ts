@@ -7,7 +7,7 @@ import {
 } from '../../drills/asgSelfHeal.ts';
 import { runDrill } from '../../drills/experiment.ts';
 import { servingGaps } from '../../probes/asgObservation/albServing.ts';
-import type { AsgReadClients } from '../../probes/asgObservation/groupState.ts';
+import { type AsgReadClients, notAtRest } from '../../probes/asgObservation/groupState.ts';
 import { analyzeReplacement } from '../../probes/asgObservation/replacementTimeline.ts';
 import {
   iso,
@@ -184,5 +184,17 @@ describe('the drill in a dry run', () => {
       dryRun: true,
     });
     expect(result.plan.map((p) => p.step)).toEqual(['stop-instance']);
+  });
+});
+
+describe('the Auto Scaling drills start from a group at rest', () => {
+  const four = [{ id: 'i-a' }, { id: 'i-b' }, { id: 'i-c' }, { id: 'i-d' }];
+  it('calls a group that an earlier drill left scaled out not at rest, and one at its minimum at rest', () => {
+    expect(notAtRest(snapshot(t0, 4, four), 'lab-vpc-asg')).toBe(
+      'lab-vpc-asg is not at rest: desired 4 is above its minimum 2 (earlier load is still scaled out)',
+    );
+    expect(notAtRest(snapshot(t0, 2, four.slice(0, 2)), 'lab-vpc-asg')).toBeUndefined();
+    // A group that cannot grow (min = max) is always at rest.
+    expect(notAtRest(snapshot(t0, 2, four.slice(0, 2), { min: 2, max: 2 }), 'lab-vpc-asg')).toBeUndefined();
   });
 });
