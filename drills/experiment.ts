@@ -102,6 +102,8 @@ export interface RunDrillOptions {
   runId?: string;
   /** How long the rollback waits for a change still being made; 30 s unless set. */
   settleTimeoutMs?: number;
+  /** Ends the process at a third SIGINT/SIGTERM (default process.exit); replaced in tests. */
+  exitProcess?: (code: number) => void;
   /** Most time the steady-state check after the rollback may take (default 60 s; 10 s after an interruption). */
   afterCheckTimeoutMs?: number;
 }
@@ -224,9 +226,23 @@ export async function runDrill<T>(drill: Drill<T>, options: RunDrillOptions): Pr
       ? Journal.open(options.journal)
       : options.journal;
 
+  let signalsSeen = 0;
+  const putBack = new Set<string>();
   const interrupt = (by: DrillInterruption) => {
+    if (by !== 'abort') signalsSeen += 1;
     if (controller.signal.aborted) {
-      if (by !== 'abort') progress.note(`${by} again: still putting the stack back, please wait`);
+      if (by === 'abort') return;
+      if (signalsSeen >= 3) {
+        // Asked three times: the user wants out now; the journal still holds what is not put back.
+        progress.note(`${by} a third time: exiting now; \`labdrill restore\` puts back what is left`);
+        (options.exitProcess ?? process.exit)(by === 'SIGINT' ? 130 : 143);
+        return;
+      }
+      const pending = plan.map((p) => p.step).filter((step) => !putBack.has(step));
+      progress.note(
+        `${by} again: still putting back ${pending.join(', ') || 'nothing left'}; if labdrill is stopped now, ` +
+          `\`labdrill restore\` finishes it from the journal (${by} once more exits at once)`,
+      );
       return;
     }
     interruptedBy = by;
@@ -398,8 +414,10 @@ export async function runDrill<T>(drill: Drill<T>, options: RunDrillOptions): Pr
         runId,
         journal,
         ...(options.executors ? { executors: options.executors } : {}),
-        onStep: (step) =>
-          progress.note(`${step.result === 'undone' ? 'put back' : 'COULD NOT put back'}: ${step.step}`),
+        onStep: (step) => {
+          if (step.result === 'undone') putBack.add(step.step);
+          progress.note(`${step.result === 'undone' ? 'put back' : 'COULD NOT put back'}: ${step.step}`);
+        },
       });
       rolledBack = report.steps;
     } catch (error) {

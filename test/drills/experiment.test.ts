@@ -10,8 +10,8 @@ import {
   runDrill,
 } from '../../drills/experiment.ts';
 import { journalLimits, readJournal } from '../../drills/journal.ts';
-import { createDrillProgress } from '../../drills/progress.ts';
-import type { UndoAction } from '../../drills/undoActions.ts';
+import { createDrillProgress, silentDrillProgress } from '../../drills/progress.ts';
+import type { UndoAction, UndoActionType, UndoExecutor, UndoExecutors } from '../../drills/undoActions.ts';
 import { EvidenceRecorder } from '../../reports/evidence.ts';
 import { recordingExecutors } from './recordingExecutors.ts';
 
@@ -229,6 +229,48 @@ describe('runDrill', () => {
     expect(rec.calls).toEqual([putPolicy, putBpa]);
     expect(process.listenerCount('SIGTERM')).toBe(before);
     expect(process.listenerCount('SIGINT')).toBe(beforeInt);
+  });
+
+  it('on a second SIGTERM says what is still pending and that restore finishes it; on a third exits', async () => {
+    const rec = recordingExecutors();
+    const notes: string[] = [];
+    const exits: number[] = [];
+    let undosStarted = 0;
+    // Each undo takes a moment; more signals arrive while the first one is being carried out.
+    const record = rec.executors['s3.putBucketPolicy'] as UndoExecutor<UndoActionType>;
+    const slowly: UndoExecutor<UndoActionType> = async (action, clients, options) => {
+      undosStarted += 1;
+      if (undosStarted === 1) {
+        process.emit('SIGTERM');
+        process.emit('SIGTERM');
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return record(action, clients, options);
+    };
+    const slow = Object.fromEntries(
+      Object.keys(rec.executors).map((type) => [type, slowly]),
+    ) as UndoExecutors;
+    const progress = { ...silentDrillProgress, note: (line: string) => void notes.push(line) };
+    const run = await runDrill(
+      twoStepDrill(freshState(), async (ctx) => {
+        process.emit('SIGTERM');
+        await ctx.sleep(30_000);
+      }),
+      {
+        journal: freshPath(),
+        clients: {},
+        executors: slow,
+        progress,
+        exitProcess: (code) => exits.push(code),
+      },
+    );
+    expect(run.interruptedBy).toBe('SIGTERM');
+    expect(notes).toContain('SIGTERM received: stopping and putting the stack back');
+    expect(notes).toContain(
+      'SIGTERM again: still putting back remove-bpa, remove-policy; if labdrill is stopped now, `labdrill restore` finishes it from the journal (SIGTERM once more exits at once)',
+    );
+    expect(notes).toContain('SIGTERM a third time: exiting now; `labdrill restore` puts back what is left');
+    expect(exits).toEqual([143]);
   });
 
   it('does not start when the steady state is not met, and changes nothing', async () => {
