@@ -14,6 +14,7 @@ const awsCodes: Record<AwsProbeError['kind'], ErrorCode> = {
   throttled: 'aws.throttled',
   timeout: 'aws.unreachable',
   network: 'aws.unreachable',
+  cancelled: 'interrupted',
   'not-found': 'aws.error',
   other: 'aws.error',
 };

@@ -7,7 +7,8 @@ import type { CommandIO, MetadataBearer, PaginationConfiguration, Paginator } fr
 import { actionLabel, iamActionsFor } from './iamActions.ts';
 import { policyActions } from './iamPolicy.ts';
 
-export type AwsProbeErrorKind = 'access-denied' | 'not-found' | 'throttled' | 'timeout' | 'network' | 'other';
+export type AwsProbeErrorKind =
+  'access-denied' | 'not-found' | 'throttled' | 'timeout' | 'network' | 'cancelled' | 'other';
 
 /** A failed AWS call, with a one-line message; the SDK error stays available as `cause`. */
 export class AwsProbeError extends Error {
@@ -29,7 +30,7 @@ export class AwsProbeError extends Error {
 export interface AwsSdkClient {
   readonly config: { serviceId?: string };
   // Each client's send takes its own command union
-  send(command: any): Promise<unknown>;
+  send(command: any, options?: { abortSignal?: AbortSignal }): Promise<unknown>;
 }
 
 export interface AwsCallOptions {
@@ -38,6 +39,8 @@ export interface AwsCallOptions {
    * "RDS DB instance 'lab-vpc-rds' not found".
    */
   subject?: string;
+  /** Aborts the call (the check's budget, Ctrl-C): passed to the SDK as its abortSignal. */
+  signal?: AbortSignal;
 }
 
 export interface AwsPagedOptions extends AwsCallOptions {
@@ -81,7 +84,7 @@ export async function awsCall<Input extends object, Output extends MetadataBeare
 ): Promise<Output> {
   const action = checkedAction(client, command);
   try {
-    return (await client.send(command)) as Output;
+    return (await client.send(command, options.signal ? { abortSignal: options.signal } : {})) as Output;
   } catch (error) {
     throw toAwsProbeError(error, action, options.subject);
   }
@@ -93,7 +96,11 @@ export async function awsCall<Input extends object, Output extends MetadataBeare
  */
 export async function awsPaged<Config extends PaginationConfiguration, Input extends object, Page, Item>(
   client: Config['client'] & AwsSdkClient,
-  paginate: (config: Config, input: Input) => Paginator<Page>,
+  paginate: (
+    config: Config,
+    input: Input,
+    ...sendOptions: { abortSignal?: AbortSignal }[]
+  ) => Paginator<Page>,
   input: Input,
   itemsOf: (page: Page) => readonly Item[] | undefined,
   options: AwsPagedOptions = {},
@@ -118,7 +125,8 @@ export async function awsPaged<Config extends PaginationConfiguration, Input ext
   const items: Item[] = [];
   let pages = 0;
   try {
-    for await (const page of paginate(config, { ...input })) {
+    const sendOptions = options.signal ? [{ abortSignal: options.signal }] : [];
+    for await (const page of paginate(config, { ...input }, ...sendOptions)) {
       pages += 1;
       // A page past the bound means the listing is longer than labdrill is willing to read.
       if (pages > maxPages) {
@@ -227,6 +235,8 @@ export function toAwsProbeError(error: unknown, action: string, subject?: string
   const build = (kind: AwsProbeErrorKind, message: string) =>
     new AwsProbeError(kind, action, message, code, { cause: error });
 
+  // The call's abortSignal fired (the check's budget, Ctrl-C): nothing AWS said.
+  if (facts.name === 'AbortError') return build('cancelled', `${action} was cancelled`);
   if (has(ACCESS_DENIED)) return build('access-denied', `missing IAM permission ${action} (${code})`);
   if (has(BAD_CREDENTIALS)) {
     return build(

@@ -4,9 +4,11 @@ import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { paginateDescribeSubnets } from '@aws-sdk/client-ec2';
+import { DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Stack } from '../../../config/schema.ts';
-import { AwsProbeError, awsPaged } from '../../../probes/aws/awsCall.ts';
+import { AwsProbeError, awsCall, awsPaged } from '../../../probes/aws/awsCall.ts';
+import { errorCodeOf } from '../../../probes/errorClassification.ts';
 import { awsClientConfig, createAwsClients } from '../../../probes/aws/awsClients.ts';
 import { describeSubnets } from '../../../probes/aws/ec2.ts';
 import { describeDbInstance } from '../../../probes/aws/rds.ts';
@@ -218,6 +220,35 @@ describe('calls over the wire', () => {
       )) as AwsProbeError;
       expect(error).toBeInstanceOf(AwsProbeError);
       expect(error.kind).toBe('timeout');
+    } finally {
+      clients.destroy();
+    }
+  });
+
+  it('cancels a call and a paginated read when the signal aborts, without waiting for an answer', async () => {
+    const clients = createAwsClients(
+      stackWith({ maxAttempts: 1, timeoutMs: 30_000, endpoints: { rds: baseUrl, ec2: baseUrl } }),
+      { credentials },
+    );
+    reply = () => {}; // never answers
+    try {
+      const started = Date.now();
+      const single = (await awsCall(
+        clients.rds,
+        new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'lab-vpc-rds' }),
+        { signal: AbortSignal.timeout(200) },
+      ).catch((e: unknown) => e)) as AwsProbeError;
+      const paged = (await awsPaged(clients.ec2, paginateDescribeSubnets, {}, (page) => page.Subnets, {
+        signal: AbortSignal.timeout(200),
+      }).catch((e: unknown) => e)) as AwsProbeError;
+      for (const error of [single, paged]) {
+        expect(error).toBeInstanceOf(AwsProbeError);
+        expect(error.kind).toBe('cancelled');
+        expect(errorCodeOf(error)).toBe('interrupted');
+      }
+      expect(single.message).toBe('rds:DescribeDBInstances was cancelled');
+      // Both ended at their signal, long before the 30 s call timeout.
+      expect(Date.now() - started).toBeLessThan(5_000);
     } finally {
       clients.destroy();
     }
