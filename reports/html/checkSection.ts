@@ -168,6 +168,7 @@ export function errorCodeTag(check: CheckResult): string {
 export function checkSection(check: CheckResult, options: SectionOptions): string {
   const verdict = verdictOf(check);
   const duration = finiteNumber(check.durationMs);
+  const budget = finiteNumber(check.budgetS);
   const needs = Array.isArray(check.needs) ? check.needs.slice(0, 8).join(', ') : '';
   const head = [
     `<section class="check ${verdict}" id="${options.anchor}">`,
@@ -175,7 +176,7 @@ export function checkSection(check: CheckResult, options: SectionOptions): strin
     verdictBadge(verdict),
     `<h3>${safeText(check.title, 200)}</h3>`,
     `<code class="id">${safeText(check.id, 120)}</code>`,
-    `<span class="meta">${safeText(check.kind, 20)}${needs ? ` · needs ${safeText(needs, 80)}` : ''}${duration === null ? '' : ` · ${escapeHtml(formatDuration(duration))}`}</span>`,
+    `<span class="meta">${safeText(check.kind, 20)}${needs ? ` · needs ${safeText(needs, 80)}` : ''}${duration === null ? '' : ` · ${escapeHtml(formatDuration(duration))}`}${budget === null ? '' : ` of its ${escapeHtml(formatDuration(budget * 1000))} budget`}</span>`,
     '</header>',
     `<p class="reason">${safeText(check.reason, 1_000)}${errorCodeTag(check)}</p>`,
     check.fix && verdict !== 'pass'
