@@ -64,7 +64,12 @@ function parseYaml(text: string, label: string): unknown {
     const message = first.message.split('\n')[0];
     throw new StackFileError(`${label}${where}: invalid YAML: ${message}`);
   }
-  return document.toJS({ maxAliasCount: 100 });
+  try {
+    return document.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    // An alias bomb: aliases that expand past the bound are bad input, not labdrill's failure.
+    throw new StackFileError(`${label}: invalid YAML: ${(error as Error).message.split('\n')[0]}`);
+  }
 }
 
 function formatIssues(label: string, issues: readonly z.core.$ZodIssue[], raw: unknown): string {

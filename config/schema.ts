@@ -10,6 +10,10 @@ const httpUrl = z
 const hostPort = z
   .string()
   .regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/, 'must be HOST or HOST:PORT')
+  .refine((text) => {
+    const port = /:(\d{1,5})$/.exec(text)?.[1];
+    return port === undefined || (Number(port) >= 1 && Number(port) <= 65535);
+  }, 'the port must be 1–65535')
   .describe('A DNS resolver as HOST or HOST:PORT (port 53 when omitted)');
 
 const positiveMs = z.number().int().positive();

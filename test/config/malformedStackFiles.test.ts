@@ -25,6 +25,18 @@ function errorOf(path: string): string {
   throw new Error(`expected ${path} to be rejected`);
 }
 
+/** Nine levels of ten aliases each: 10^9 nodes once expanded. */
+function aliasBomb(): string {
+  const levels = ['a0: &a0 [x, x, x, x, x, x, x, x, x, x]'];
+  for (let i = 1; i < 9; i++)
+    levels.push(
+      `a${i}: &a${i} [${Array(10)
+        .fill(`*a${i - 1}`)
+        .join(', ')}]`,
+    );
+  return `name: a\n${levels.join('\n')}\n`;
+}
+
 // Each case: file name, contents, and what the one-line error must say (field and problem).
 const cases: [string, string, RegExp][] = [
   ['no-name.yaml', 's3: {}\n', /no-name\.yaml: name: required field is missing/],
@@ -98,6 +110,13 @@ const cases: [string, string, RegExp][] = [
     /ec2\.instanceUrls: .*\(got "http:\/\/x\/"\)/,
   ],
   ['samples-too-small.yaml', 'name: a\nalb: {samples: 5}\n', /alb\.samples: .*\(got 5\)/],
+  // A billion laughs: aliases that would expand to 10^9 nodes end as bad input, not as a crash.
+  ['alias-bomb.yaml', aliasBomb(), /alias-bomb\.yaml: invalid YAML: .*alias/i],
+  [
+    'resolver-port.yaml',
+    'name: a\ndns: {resolver: "1.2.3.4:99999"}\n',
+    /dns\.resolver: the port must be 1–65535/,
+  ],
 ];
 
 describe('malformed stack files', () => {
