@@ -18,16 +18,18 @@ check('cf.cache.hit', async ({ stack, settings, evidence }) => {
     seen.push(response);
     const xCache = response.headers['x-cache'] ?? '';
     evidence.event(`GET #${attempt}`, `${response.status} x-cache: ${xCache || '(none)'}`);
-    if (/^hit from cloudfront$/i.test(xCache) && response.status === 200) {
+    // RefreshHit: served from the cache after CloudFront revalidated it with the origin; a hit all the same.
+    const hit = /^(hit|refreshhit) from cloudfront$/i.exec(xCache.trim());
+    if (hit && response.status === 200) {
       const via = response.headers.via ?? '';
       const age = response.headers.age;
       evidence.measure('hit after requests', attempt, 'requests');
       if (!/cloudfront/i.test(via))
-        return failed(`x-cache says Hit but Via does not name CloudFront (Via: ${via || 'none'})`);
+        return failed(`x-cache says ${xCache} but Via does not name CloudFront (Via: ${via || 'none'})`);
       if (age === undefined) return failed('a CloudFront hit without an Age header');
       evidence.measure('age', Number(age), 's');
       return passed(
-        `request ${attempt} was "Hit from cloudfront" (Age ${age}, pop ${response.headers['x-amz-cf-pop'] ?? '?'})`,
+        `request ${attempt} was "${xCache.trim()}" (Age ${age}, pop ${response.headers['x-amz-cf-pop'] ?? '?'})`,
       );
     }
   }

@@ -91,7 +91,9 @@ export function checkAsgConfig(input: AsgConfigInput): RuleResult {
       'attach the group to the ALB target group (Load balancing: attach to an existing load balancer)',
     );
   }
-  if (group.HealthCheckType !== 'ELB') {
+  // AWS documents a comma-separated list (EC2, ELB, EBS, VPC_LATTICE): ELB must be one of them.
+  const healthChecks = (group.HealthCheckType ?? 'EC2').split(',').map((type) => type.trim().toUpperCase());
+  if (!healthChecks.includes('ELB')) {
     problems.push(
       `${name} uses ${group.HealthCheckType ?? 'EC2'} health checks, so an instance the ALB finds unhealthy is not replaced`,
     );

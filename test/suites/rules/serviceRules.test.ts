@@ -101,6 +101,21 @@ describe('asg.config', () => {
     );
   });
 
+  it('reads HealthCheckType as the comma-separated list AWS documents', () => {
+    for (const types of ['ELB', 'ELB,EBS', 'EC2,ELB', 'EBS, ELB, VPC_LATTICE']) {
+      const lab = healthyLab();
+      lab.group.HealthCheckType = types;
+      expect(checkAsgConfig(input(lab)).ok, types).toBe(true);
+    }
+    for (const types of ['EC2', 'EBS', 'EC2,EBS,VPC_LATTICE']) {
+      const lab = healthyLab();
+      lab.group.HealthCheckType = types;
+      const result = checkAsgConfig(input(lab));
+      expect(result.ok, types).toBe(false);
+      expect(result.reason).toContain(`uses ${types} health checks`);
+    }
+  });
+
   it('fails a group that cannot scale, EC2 health checks, no target group and no CPU policy', () => {
     const lab = healthyLab();
     Object.assign(lab.group, {
