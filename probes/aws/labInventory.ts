@@ -21,7 +21,8 @@ import {
 import { describeLoadBalancer, describeTargetGroups, describeTargetHealth } from './elbv2.ts';
 
 // The lab's resources as the AWS APIs describe them, each read at most once per suite: several checks
-// need the same VPC, subnets or targets, and asking AWS again would only add calls and throttling.
+// need the same VPC, subnets or targets, and asking AWS again would only add calls and throttling. Only
+// answers are kept: a read that failed (a throttled call, say) is tried again by the next check.
 
 export class LabInventory {
   private readonly memo = new Map<string, Promise<unknown>>();
@@ -31,11 +32,16 @@ export class LabInventory {
     readonly clients: AwsClients,
   ) {}
 
+  /** One read per key; a failed read is forgotten, so the next check asks AWS again instead of failing too. */
   private once<T>(key: string, read: () => Promise<T>): Promise<T> {
     let pending = this.memo.get(key) as Promise<T> | undefined;
     if (!pending) {
-      pending = read();
-      this.memo.set(key, pending);
+      const reading = read();
+      pending = reading;
+      this.memo.set(key, reading);
+      reading.catch(() => {
+        if (this.memo.get(key) === reading) this.memo.delete(key);
+      });
     }
     return pending;
   }

@@ -10,6 +10,7 @@ import type { Stack } from '../../../config/schema.ts';
 import { AwsProbeError, awsCall, awsPaged } from '../../../probes/aws/awsCall.ts';
 import { errorCodeOf } from '../../../probes/errorClassification.ts';
 import { awsClientConfig, createAwsClients } from '../../../probes/aws/awsClients.ts';
+import { LabInventory } from '../../../probes/aws/labInventory.ts';
 import { describeSubnets } from '../../../probes/aws/ec2.ts';
 import { describeDbInstance } from '../../../probes/aws/rds.ts';
 import { getBucketPolicy, getPublicAccessBlock } from '../../../probes/aws/s3.ts';
@@ -290,6 +291,37 @@ describe('calls over the wire', () => {
       clients.destroy();
     }
     expect(seen[0]?.body).toContain('Filter.1.Name=vpc-id');
+  });
+
+  it('forgets a failed inventory read, so the next check asks AWS again', async () => {
+    const stack = { ...stackWith({ maxAttempts: 1, endpoints: { ec2: baseUrl } }), vpc: { name: 'lab-vpc' } };
+    const clients = createAwsClients(stack, { credentials });
+    const inventory = new LabInventory(stack, clients);
+    let calls = 0;
+    reply = (_request, response) => {
+      calls += 1;
+      if (calls === 1) {
+        response.writeHead(503, { 'content-type': 'text/xml' });
+        response.end(
+          '<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>RequestLimitExceeded</Code><Message>Request limit exceeded.</Message></Error></Errors><RequestID>r1</RequestID></Response>',
+        );
+        return;
+      }
+      response.writeHead(200, { 'content-type': 'text/xml' });
+      response.end(
+        '<?xml version="1.0" encoding="UTF-8"?><DescribeVpcsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r2</requestId><vpcSet><item><vpcId>vpc-0a1b2c3d</vpcId><cidrBlock>10.1.0.0/16</cidrBlock><tagSet><item><key>Name</key><value>lab-vpc</value></item></tagSet></item></vpcSet></DescribeVpcsResponse>',
+      );
+    };
+    try {
+      const first = (await inventory.vpcId().catch((e: unknown) => e)) as AwsProbeError;
+      expect(first.kind).toBe('throttled');
+      // The next check's read goes to AWS again and gets the answer; that answer is then kept.
+      expect(await inventory.vpcId()).toBe('vpc-0a1b2c3d');
+      expect(await inventory.vpcId()).toBe('vpc-0a1b2c3d');
+      expect(calls).toBe(2);
+    } finally {
+      clients.destroy();
+    }
   });
 
   it('follows next tokens and stops at the page bound', async () => {
