@@ -109,11 +109,18 @@ check('alb.round-robin', async ({ stack, settings, evidence }) => {
 
 awsCheck('alb.targets.healthy', [needsAlbName], async (c) => {
   const lab = c.inventory;
-  const [targetHealth, instances] = await Promise.all([lab.targetHealth(), lab.appInstances()]);
+  const [targetHealth, instances, loadBalancer] = await Promise.all([
+    lab.targetHealth(),
+    lab.appInstances(),
+    lab.loadBalancer(),
+  ]);
   const zoneOfTarget = Object.fromEntries(
     instances.map((instance) => [instance.InstanceId!, instance.Placement?.AvailabilityZone ?? 'unknown AZ']),
   );
-  return outcomeOf(checkAlbTargets({ targetHealth, zoneOfTarget }), c);
+  const loadBalancerZones = (loadBalancer.AvailabilityZones ?? []).flatMap((z) =>
+    z.ZoneName ? [z.ZoneName] : [],
+  );
+  return outcomeOf(checkAlbTargets({ targetHealth, zoneOfTarget, loadBalancerZones }), c);
 });
 
 awsCheck('alb.placement', [needsAlbName, needsVpc], async (c) => {

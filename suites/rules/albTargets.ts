@@ -9,6 +9,8 @@ export interface AlbTargetsInput {
   targetHealth: readonly TargetHealthDescription[];
   /** AZ of each instance target (from DescribeInstances); IP targets may carry their own. */
   zoneOfTarget: Readonly<Record<string, string>>;
+  /** The AZs the load balancer is enabled in (DescribeLoadBalancers), for the fix text. */
+  loadBalancerZones?: readonly string[];
 }
 
 export function checkAlbTargets(input: AlbTargetsInput): RuleResult {
@@ -55,10 +57,13 @@ export function checkAlbTargets(input: AlbTargetsInput): RuleResult {
     };
   }
   if (zones.length < 2) {
+    // Name the stack's own other AZs: those the load balancer is enabled in but has no target in.
+    const others = (input.loadBalancerZones ?? []).filter((az) => !zones.includes(az));
+    const where = others.length > 0 ? ` (${others.join(', ')})` : '';
     return {
       ok: false,
       reason: `all ${targets.length} targets are in ${zones[0]}; the lab needs targets in 2 AZs`,
-      fix: 'register an app instance from the other AZ (ap-northeast-2a and -2c) in the target group',
+      fix: `register an app instance from the load balancer's other AZ${where} in the target group`,
       details,
     };
   }

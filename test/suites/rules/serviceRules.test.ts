@@ -39,6 +39,19 @@ describe('alb.targets.healthy', () => {
     expect(result.reason).toContain('all 2 targets are in ap-northeast-2a');
     expect(checkAlbTargets({ targetHealth: [], zoneOfTarget: {} }).reason).toContain('no targets');
   });
+
+  it("names the stack's own other AZ in the fix, whatever the region", () => {
+    const lab = healthyLab();
+    const result = checkAlbTargets({
+      targetHealth: lab.targetHealth,
+      zoneOfTarget: { 'i-0aaa1111aaaa1111a': 'eu-west-1b', 'i-0ccc2222cccc2222c': 'eu-west-1b' },
+      loadBalancerZones: ['eu-west-1a', 'eu-west-1b'],
+    });
+    expect(result.fix).toBe(
+      "register an app instance from the load balancer's other AZ (eu-west-1a) in the target group",
+    );
+    expect(result.fix).not.toContain('ap-northeast-2');
+  });
 });
 
 describe('efs.mount-targets', () => {
