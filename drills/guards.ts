@@ -1,16 +1,19 @@
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import type { Stack } from '../config/schema.ts';
 
-// Whether a drill may change this stack at all. Three locks, all required: the --chaos flag on the
-// command line, chaos.allow: true in the stack file, and AWS credentials that belong to the account the
-// stack file names. A drill against the wrong account would break someone else's system.
+// Whether a drill may change this stack at all. Four locks, all required: the --chaos flag on the
+// command line, chaos.allow: true in the stack file, AWS credentials that belong to the account the
+// stack file names, and SDK clients resolved to the stack's region. A drill against the wrong account or
+// region would break someone else's system.
 
 export type DrillGuardVerdict = { allowed: true } | { allowed: false; reason: string };
 
 export interface DrillGuardInput {
   /** Whether --chaos was given. */
   chaosFlag: boolean;
-  stack: Pick<Stack, 'chaos' | 'aws'>;
+  stack: Pick<Stack, 'chaos' | 'aws' | 'region'>;
+  /** The region the SDK clients resolved (config.region()); undefined when it could not be read. */
+  resolvedRegion?: string | undefined;
   /** The account STS reports for the credentials in use; undefined when it could not be asked. */
   callerAccount: string | undefined;
   /** Why STS could not be asked, shown in the refusal (e.g. from callerAccountOf). */
@@ -25,6 +28,8 @@ export const drillGuardReasons = {
     `could not confirm the AWS account of these credentials (STS GetCallerIdentity${problem ? `: ${problem}` : ''}), so no drill runs`,
   wrongAccount: (caller: string, expected: string) =>
     `the credentials are for AWS account ${caller}, but aws.expectAccount is ${expected}: drills refused`,
+  wrongRegion: (resolved: string | undefined, expected: string) =>
+    `the AWS clients resolved to region ${resolved ?? '(none)'}, but the stack file's region is ${expected}: drills refused`,
 } as const;
 
 export function checkDrillGuards(input: DrillGuardInput): DrillGuardVerdict {
@@ -40,7 +45,24 @@ export function checkDrillGuards(input: DrillGuardInput): DrillGuardVerdict {
   if (input.callerAccount !== expected) {
     return { allowed: false, reason: drillGuardReasons.wrongAccount(input.callerAccount, expected) };
   }
+  if (input.stack.region !== undefined && input.resolvedRegion !== input.stack.region) {
+    return {
+      allowed: false,
+      reason: drillGuardReasons.wrongRegion(input.resolvedRegion, input.stack.region),
+    };
+  }
   return { allowed: true };
+}
+
+/** The region an SDK client resolved (stack file, environment or profile), or undefined. */
+export async function resolvedRegionOf(client: {
+  config: { region: () => Promise<string> };
+}): Promise<string | undefined> {
+  try {
+    return await client.config.region();
+  } catch {
+    return undefined;
+  }
 }
 
 /** Asks STS whose credentials these are; the result feeds checkDrillGuards' callerAccount/callerProblem. */

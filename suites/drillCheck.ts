@@ -1,5 +1,5 @@
 import { type Drill, runDrill } from '../drills/experiment.ts';
-import { callerAccountOf, checkDrillGuards, drillGuardReasons } from '../drills/guards.ts';
+import { callerAccountOf, checkDrillGuards, drillGuardReasons, resolvedRegionOf } from '../drills/guards.ts';
 import { createDrillProgress } from '../drills/progress.ts';
 import { createAwsClients } from '../probes/aws/awsClients.ts';
 import { CodedError } from '../reports/errorCodes.ts';
@@ -43,7 +43,8 @@ export function drillCheck<T>(
       const guard = checkDrillGuards({
         chaosFlag: true,
         stack: c.stack,
-        ...(await callerAccountOf(clients.sts)),
+        resolvedRegion: await resolvedRegionOf(clients.sts),
+        ...(await callerAccountOf(clients.sts, c.signal)),
       });
       if (!guard.allowed) throw new CodedError('chaos.refused', `refused: ${guard.reason}`);
       // If labdrill itself dies (its worker loses the parent), stop and put the stack back all the same.

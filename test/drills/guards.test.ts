@@ -2,7 +2,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callerAccountOf, checkDrillGuards, drillGuardReasons } from '../../drills/guards.ts';
+import {
+  callerAccountOf,
+  checkDrillGuards,
+  drillGuardReasons,
+  resolvedRegionOf,
+} from '../../drills/guards.ts';
 
 const allowed = { chaos: { allow: true }, aws: { expectAccount: '123456789012' } };
 
@@ -11,6 +16,24 @@ describe('checkDrillGuards', () => {
     expect(checkDrillGuards({ chaosFlag: true, stack: allowed, callerAccount: '123456789012' })).toEqual({
       allowed: true,
     });
+  });
+
+  it('refuses when the SDK resolved another region than the stack file names', () => {
+    const stack = { ...allowed, region: 'ap-northeast-2' };
+    const input = { chaosFlag: true, stack, callerAccount: '123456789012' };
+    expect(checkDrillGuards({ ...input, resolvedRegion: 'ap-northeast-2' })).toEqual({ allowed: true });
+    expect(checkDrillGuards({ ...input, resolvedRegion: 'us-east-1' })).toEqual({
+      allowed: false,
+      reason:
+        "the AWS clients resolved to region us-east-1, but the stack file's region is ap-northeast-2: drills refused",
+    });
+    expect(checkDrillGuards({ ...input, resolvedRegion: undefined })).toMatchObject({ allowed: false });
+  });
+
+  it('reads the region a real SDK client resolved', async () => {
+    const client = new STSClient({ region: 'eu-west-1' });
+    expect(await resolvedRegionOf(client)).toBe('eu-west-1');
+    client.destroy();
   });
 
   it('refuses without --chaos, whatever the stack file says', () => {
