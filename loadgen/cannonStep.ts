@@ -2,6 +2,7 @@
 // listeners on every client it opens. autocannon's setupClient hands us each client; from it we
 // count requests, responses, errors and timeouts, and read the few bodies the sampler asks for.
 
+import { createRequire } from 'node:module';
 import autocannon from 'autocannon';
 import type { LoadMeter } from './loadMeter.ts';
 import { MAX_SAMPLED_BODY_CHARS, type TargetSampler } from './targetSampler.ts';
@@ -16,7 +17,6 @@ interface CannonClient {
   on(event: 'request', listener: () => void): void;
   on(event: 'response', listener: (statusCode: number, bytes: number, latencyMs: number) => void): void;
   on(event: 'connError' | 'timeout', listener: () => void): void;
-  on(event: 'body', listener: (chunk: Buffer) => void): void;
   destroy(): void;
   pipelinedRequests?: { addBody?: (chunk: Buffer) => void };
 }
@@ -43,6 +43,29 @@ export interface RunningStep {
   destroyClients(): void;
 }
 
+/** The autocannon release whose internals (above) this module was written against; package.json pins it. */
+export const pinnedAutocannonVersion = '9.0.0';
+
+/**
+ * The start-up self-check: the installed autocannon is the pinned release, and a client of it has the
+ * internal body queue this module replaces. Without it labdrill would keep every body autocannon reads.
+ */
+export function checkAutocannonInternals(
+  installed: string = createRequire(import.meta.url)('autocannon/package.json').version,
+  client?: { pipelinedRequests?: { addBody?: unknown } },
+): void {
+  if (installed !== pinnedAutocannonVersion) {
+    throw new Error(
+      `autocannon ${installed} is installed, but labdrill's load generator relies on internals of ${pinnedAutocannonVersion}: run npm ci`,
+    );
+  }
+  if (client && typeof client.pipelinedRequests?.addBody !== 'function') {
+    throw new Error(
+      `autocannon ${installed}'s client has no pipelinedRequests.addBody: its internals changed; labdrill cannot bound the bodies it reads`,
+    );
+  }
+}
+
 /** autocannon only looks at its stop flag on each sample tick; a short tick makes caps prompt. */
 const SAMPLE_INTERVAL_MS = 100;
 
@@ -57,11 +80,10 @@ function wireClient(client: CannonClient, meter: LoadMeter, sampler: TargetSampl
   client.on('connError', () => meter.onError(false));
   client.on('timeout', () => meter.onError(true));
 
-  const queue = client.pipelinedRequests;
-  const canReplaceBodyHandling = typeof queue?.addBody === 'function';
+  const queue = client.pipelinedRequests!; // present: checked by checkAutocannonInternals before wiring
 
   if (sampler === null) {
-    if (canReplaceBodyHandling) queue!.addBody = () => {};
+    queue.addBody = () => {};
     client.on('response', (statusCode, bytes, latencyMs) => meter.onResponse(statusCode, bytes, latencyMs));
     return;
   }
@@ -73,13 +95,7 @@ function wireClient(client: CannonClient, meter: LoadMeter, sampler: TargetSampl
   const onBody = (chunk: Buffer) => {
     if (captured !== null) captured = appendBounded(captured, chunk);
   };
-  if (canReplaceBodyHandling) {
-    queue!.addBody = onBody;
-  } else {
-    // Fallback for a Client without the internal queue: 'body' carries the whole parsed chunk, which
-    // may include headers; good enough to find an instance id in.
-    client.on('body', onBody);
-  }
+  queue.addBody = onBody;
   // A lost response (error, timeout) leaves a partial body behind; the retry starts afresh.
   const restartCapture = () => {
     if (captured !== null) captured = '';
@@ -101,8 +117,10 @@ export function startStep(options: StepOptions): RunningStep {
     options.maxRequests ?? Number.POSITIVE_INFINITY,
     options.rate ?? Number.POSITIVE_INFINITY,
   );
+  checkAutocannonInternals();
   const clients = new Set<CannonClient>();
   let instance: autocannon.Instance | null = null;
+  let internalsProblem: Error | null = null;
   const finished = new Promise<void>((resolve, reject) => {
     instance = autocannon(
       {
@@ -119,10 +137,18 @@ export function startStep(options: StepOptions): RunningStep {
           // The typings describe the public Client only; the runtime object is lib/httpClient.js's.
           const cannonClient = client as unknown as CannonClient;
           clients.add(cannonClient);
+          try {
+            checkAutocannonInternals(undefined, cannonClient);
+          } catch (error) {
+            // Fail loudly: stop the run and report why, rather than load without bounded bodies.
+            internalsProblem ??= error as Error;
+            instance?.stop();
+            return;
+          }
           wireClient(cannonClient, options.meter, options.sampler);
         },
       },
-      (error) => (error ? reject(error) : resolve()),
+      (error) => (error || internalsProblem ? reject(error ?? internalsProblem) : resolve()),
     );
   });
   return {
