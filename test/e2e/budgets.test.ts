@@ -96,7 +96,7 @@ describe('check budgets', () => {
         '--out',
         out,
       ],
-      { env: twin.awsEnv, timeoutMs: 240_000 },
+      { env: twin.awsEnv, timeoutMs: 100_000 },
     );
     expectBudgetExceededEverywhere(out, 'asg.scale-out.drill', 6);
     const selfHeal = readReport(out, result).checks.find((c) => c.id === 'asg.self-heal.drill')!;

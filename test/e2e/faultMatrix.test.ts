@@ -57,6 +57,13 @@ const drillFailures: Record<string, string[]> = {
   'launch-broken': ['asg.scale-out.drill', 'asg.self-heal.drill'],
 };
 
+// Each row's command is bounded, and the test waits a little longer than that bound, so that a slow row
+// fails with what the command printed rather than with vitest's bare timeout. A drill row runs every drill
+// of the catalog: failover-no-dns-swap watches both failovers for their whole window.
+const probeRowMs = 240_000;
+const drillRowMs = 300_000;
+const reportMarginMs = 15_000;
+
 const outRoot = mkdtempSync(join(tmpdir(), 'labdrill-matrix-'));
 afterAll(() => rmSync(outRoot, { recursive: true, force: true }));
 
@@ -84,7 +91,7 @@ describe('fault matrix', () => {
     async (fault, failures) => {
       const out = join(outRoot, `probes-${fault || 'healthy'}`);
       const result = await labdrill(['demo', '--out', out, ...(fault ? ['--fault', fault] : [])], {
-        timeoutMs: 240_000,
+        timeoutMs: probeRowMs,
       });
       const report = readReport(out, result);
       expect(idsWithVerdict(report, ['fail', 'error']), whyFailed(report, result)).toEqual(failures);
@@ -100,27 +107,32 @@ describe('fault matrix', () => {
         expect(report.checks.find((c) => c.id === id)?.errorCode, id).toBe('chaos.off');
       }
     },
+    probeRowMs + reportMarginMs,
   );
 });
 
 // Drills break the twin on purpose and load its CPU: one row at a time.
 describe.sequential('fault matrix, drills', () => {
-  it.each(Object.entries(drillFailures))('fault "%s" fails exactly its drills', async (fault, failures) => {
-    const out = join(outRoot, `drills-${fault || 'healthy'}`);
-    const args = [
-      'demo',
-      '--chaos',
-      '--only',
-      drillPhase.join(','),
-      '--out',
-      out,
-      ...(fault ? ['--fault', fault] : []),
-    ];
-    const result = await labdrill(args, { timeoutMs: 300_000 });
-    const report = readReport(out, result);
-    expect(idsWithVerdict(report, ['fail', 'error']), whyFailed(report, result)).toEqual(failures);
-    expect(result.code, result.explain()).toBe(failures.length > 0 ? 1 : 0);
-    expect(report.checks.map((c) => c.id).sort()).toEqual([...drillPhase].sort());
-    if (!fault) expect(idsWithVerdict(report, ['skip'])).toEqual([]);
-  });
+  it.each(Object.entries(drillFailures))(
+    'fault "%s" fails exactly its drills',
+    async (fault, failures) => {
+      const out = join(outRoot, `drills-${fault || 'healthy'}`);
+      const args = [
+        'demo',
+        '--chaos',
+        '--only',
+        drillPhase.join(','),
+        '--out',
+        out,
+        ...(fault ? ['--fault', fault] : []),
+      ];
+      const result = await labdrill(args, { timeoutMs: drillRowMs });
+      const report = readReport(out, result);
+      expect(idsWithVerdict(report, ['fail', 'error']), whyFailed(report, result)).toEqual(failures);
+      expect(result.code, result.explain()).toBe(failures.length > 0 ? 1 : 0);
+      expect(report.checks.map((c) => c.id).sort()).toEqual([...drillPhase].sort());
+      if (!fault) expect(idsWithVerdict(report, ['skip'])).toEqual([]);
+    },
+    drillRowMs + reportMarginMs,
+  );
 });
