@@ -184,7 +184,7 @@ function errorText(error: unknown): string {
 }
 
 /** Settles with the promise, or rejects as soon as the signal aborts (the promise may run on). */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(signal.reason);

@@ -1,6 +1,7 @@
 import { test } from 'vitest';
 import type { Stack } from '../config/schema.ts';
 import type { Settings } from '../config/settings.ts';
+import { untilAborted } from '../drills/experiment.ts';
 import { errorCodeOf } from '../probes/errorClassification.ts';
 import { CodedError, type ErrorCode } from '../reports/errorCodes.ts';
 import { boundText, type CheckResult, EvidenceRecorder, type Verdict } from '../reports/evidence.ts';
@@ -51,14 +52,6 @@ export interface CheckContext {
 /** Seconds past a check's budget before vitest itself gives up on it: room to report the verdict. */
 const reportGraceS = 30;
 
-/** Rejects with the signal's reason once it aborts. */
-function rejectOnAbort(signal: AbortSignal): Promise<never> {
-  return new Promise((_, reject) => {
-    if (signal.aborted) reject(signal.reason);
-    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-  });
-}
-
 /** A check's failure as vitest shows it; the message is the one-line reason. */
 class CheckFailed extends Error {
   override readonly name = 'CheckFailed';
@@ -99,14 +92,12 @@ export function check(id: string, body: (c: CheckContext) => Promise<Outcome>): 
           budgetS,
         });
         run.catch(() => {}); // a probe's body may go on after its budget; its late failure is moot
-        outcome = await (entry.kind === 'drill' ? run : Promise.race([run, rejectOnAbort(budget.signal)]));
+        outcome = await (entry.kind === 'drill' ? run : untilAborted(run, budget.signal));
         errorCode = outcome.verdict === 'skip' ? (outcome.errorCode ?? 'config.missing') : undefined;
       } catch (error) {
         errorReason = error instanceof Error ? error.message : String(error);
-        errorCode =
-          budget.signal.aborted && errorCodeOf(error) !== 'rollback-failed'
-            ? 'budget-exceeded'
-            : errorCodeOf(error);
+        const code = errorCodeOf(error);
+        errorCode = budget.signal.aborted && code !== 'rollback-failed' ? 'budget-exceeded' : code;
       } finally {
         clearTimeout(timer);
       }
