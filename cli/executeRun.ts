@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { BaseSequencer, startVitest, type TestSpecification } from 'vitest/node';
 import { loadStackFile } from '../config/loadStack.ts';
+import { settingsFor } from '../config/settings.ts';
 import { journalPathFor } from '../drills/journal.ts';
 import { CheckCollector } from '../reports/checkCollector.ts';
 import type { CheckResult, RunReport } from '../reports/evidence.ts';
@@ -9,6 +10,7 @@ import { writeReportHtml } from '../reports/html/reportHtml.ts';
 import { writeJunitXml } from '../reports/junitXml.ts';
 import { buildRunReport, writeReportJson } from '../reports/runReport.ts';
 import { catalog, checkIds, suiteFileOf } from '../suites/catalog.ts';
+import { budgetFor } from '../suites/budgets.ts';
 import { missingVerdicts } from './missingVerdicts.ts';
 
 // `labdrill run`: validate, then start vitest on the suites with the collecting reporter. Probes run first,
@@ -41,6 +43,7 @@ export function labdrillVersion(): string {
 
 export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   const stack = loadStackFile(options.stackFile);
+  const settings = settingsFor(stack);
   const startedAt = new Date();
   const chaos = options.chaos && stack.chaos?.allow === true;
   Object.assign(process.env, {
@@ -69,6 +72,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     unjudged: collector.unjudged,
     runErrors: collector.runErrors,
     startedAt,
+    budgetOf: (entry) => budgetFor(entry, settings),
   });
   for (const result of missing) options.onCheck?.(result);
   const results = [...collector.results, ...missing];

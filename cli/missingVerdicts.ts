@@ -17,6 +17,8 @@ export interface MissingVerdictInputs {
   runErrors: readonly string[];
   /** When the run started, for the records' start time. */
   startedAt: Date;
+  /** Each check's budget in seconds (suites/budgets.ts), so that these records carry it too. */
+  budgetOf: (entry: CatalogEntry) => number;
 }
 
 export function missingVerdicts(inputs: MissingVerdictInputs): CheckResult[] {
@@ -45,6 +47,7 @@ export function missingVerdicts(inputs: MissingVerdictInputs): CheckResult[] {
         errorCode,
         startedAt: inputs.startedAt.toISOString(),
         durationMs: 0,
+        budgetS: inputs.budgetOf(entry),
         evidence: emptyEvidence(),
       };
     });

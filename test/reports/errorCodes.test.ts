@@ -90,6 +90,7 @@ describe('checks without a verdict', () => {
       ],
       runErrors: ['suites/dns.probes.ts: Cannot find module'],
       startedAt,
+      budgetOf: () => 60,
     });
     expect(records.map((r) => [r.id, r.verdict, r.errorCode])).toEqual([
       ['asg.scale-out.drill', 'error', 'budget-exceeded'],
@@ -100,6 +101,7 @@ describe('checks without a verdict', () => {
     expect(records[1]!.reason).toMatch(/ended without a verdict: Worker exited unexpectedly/);
     expect(records[2]!.reason).toMatch(/never reported a verdict: suites\/dns.probes.ts: Cannot find module/);
     expect(records[0]!.title).toBe(catalogEntry('asg.scale-out.drill').title);
+    expect(records.map((r) => r.budgetS)).toEqual([60, 60, 60]);
 
     const report = buildRunReport([judged, ...records], {
       version: '0',

@@ -39,6 +39,7 @@ describe('no check vanishes', () => {
       unjudged: collector.unjudged,
       runErrors: collector.runErrors,
       startedAt,
+      budgetOf: () => 60,
     });
     expect(records.map((r) => [r.id, r.verdict, r.errorCode])).toEqual([
       ['cf.origin', 'error', 'internal'],
