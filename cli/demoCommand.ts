@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import pc from 'picocolors';
 import { parseOnly } from './checkSelection.ts';
 import { type RunFlags, runAndReport } from './runCommand.ts';
-import { parseFaultFlag, withTwin } from './twinSession.ts';
+import type { TwinPaceName } from '../fixtures/twin/pace.ts';
+import { paceOption, parseFaultFlag, withTwin } from './twinSession.ts';
 
 export function registerDemoCommand(program: Command): void {
   program
@@ -13,15 +14,17 @@ export function registerDemoCommand(program: Command): void {
     .option('--out <dir>', 'where to write the reports', 'labdrill-out')
     .option('--chaos', 'also run the drills against the twin')
     .option('--twin-log <file>', "append the twin's own log (requests, AWS calls, start-up) to this file")
+    .addOption(paceOption())
     .addHelpText(
       'after',
       `
 Examples:
   $ labdrill demo
   $ labdrill demo --fault s3-no-policy          the S3 checks fail, everything else passes
-  $ labdrill demo --chaos --out demo-report/`,
+  $ labdrill demo --chaos --out demo-report/
+  $ labdrill demo --chaos --pace aws           drills at AWS's own pace (about half an hour)`,
     )
-    .action(async (flags: RunFlags & { fault?: string; twinLog?: string }) => {
+    .action(async (flags: RunFlags & { fault?: string; twinLog?: string; pace: TwinPaceName }) => {
       const faults = parseFaultFlag(flags.fault);
       parseOnly(flags.only); // bad ids stop here, before the twin starts
       process.exitCode = await withTwin(
@@ -34,7 +37,7 @@ Examples:
           );
           return runAndReport(twin.stackFile, flags, faults.names());
         },
-        flags.twinLog ? { logFile: flags.twinLog } : {},
+        { pace: flags.pace, ...(flags.twinLog ? { logFile: flags.twinLog } : {}) },
       );
     });
 }

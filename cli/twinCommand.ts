@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { faultRegistry } from '../fixtures/twin/faults.ts';
-import { parseFaultFlag, withTwin } from './twinSession.ts';
+import type { TwinPaceName } from '../fixtures/twin/pace.ts';
+import { paceOption, parseFaultFlag, withTwin } from './twinSession.ts';
 
 export function registerTwinCommand(program: Command): void {
   program
@@ -10,6 +11,7 @@ export function registerTwinCommand(program: Command): void {
     .option('--fault <names>', 'comma-separated faults to inject (see --list-faults)')
     .option('--list-faults', 'list the faults the twin can inject, and exit')
     .option('--twin-log <file>', "append the twin's own log (requests, AWS calls, start-up) to this file")
+    .addOption(paceOption())
     .addHelpText(
       'after',
       `
@@ -18,7 +20,7 @@ Examples:
   $ labdrill run --config <the stack file it prints>
   $ labdrill twin --fault alb-sticky,dns-no-cname`,
     )
-    .action(async (flags: { fault?: string; listFaults?: boolean; twinLog?: string }) => {
+    .action(async (flags: { fault?: string; listFaults?: boolean; twinLog?: string; pace: TwinPaceName }) => {
       if (flags.listFaults) {
         for (const fault of faultRegistry) {
           const name = fault.value === 'duration' ? `${fault.name}=DURATION` : fault.name;
@@ -41,7 +43,7 @@ Examples:
             process.once('SIGTERM', () => resolve());
           });
         },
-        flags.twinLog ? { logFile: flags.twinLog } : {},
+        { pace: flags.pace, ...(flags.twinLog ? { logFile: flags.twinLog } : {}) },
       );
     });
 }

@@ -1,5 +1,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
+import { Option } from 'commander';
 import { FaultParseError, type FaultSet, parseFaults } from '../fixtures/twin/faults.ts';
+import { type TwinPaceName, twinPaceNames, twinPaces } from '../fixtures/twin/pace.ts';
 import { type RunningTwin, startTwin } from '../fixtures/twin/startTwin.ts';
 import { UsageError } from './usageError.ts';
 
@@ -15,9 +17,20 @@ export function parseFaultFlag(text: string | undefined): FaultSet {
   }
 }
 
+/** `--pace fast|aws`, shared by `twin` and `demo`. */
+export function paceOption(): Option {
+  return new Option(
+    '--pace <pace>',
+    "the twin's clock: fast (AWS minutes in seconds) or aws (every timing at its real AWS length)",
+  )
+    .choices(twinPaceNames)
+    .default('fast');
+}
+
 export interface TwinSessionOptions {
   /** Appends the twin's own log (every request it serves, every AWS call, start-up and failures) here. */
   logFile?: string;
+  pace?: TwinPaceName;
 }
 
 /** A line writer into `file` (appended, buffered), or nothing when no file is given. */
@@ -39,7 +52,11 @@ export async function withTwin<T>(
   const twinLog = openTwinLog(options.logFile);
   let twin: RunningTwin;
   try {
-    twin = await startTwin({ faults, ...(twinLog.log ? { log: twinLog.log } : {}) });
+    twin = await startTwin({
+      faults,
+      pace: twinPaces[options.pace ?? 'fast'],
+      ...(twinLog.log ? { log: twinLog.log } : {}),
+    });
   } catch (error) {
     twinLog.log?.(`twin failed to start: ${error instanceof Error ? error.message : String(error)}`);
     await twinLog.close();

@@ -13,7 +13,12 @@
 
 import type { ScalingPolicy } from '@aws-sdk/client-auto-scaling';
 import { type LoadResult, type LoadSecond, runLoad, type StopReason } from '../loadgen/index.ts';
-import { GroupObserver, pollIntervalFor, settleGroup } from '../probes/asgObservation/groupObserver.ts';
+import {
+  GroupObserver,
+  groupSettleS,
+  pollIntervalFor,
+  settleGroup,
+} from '../probes/asgObservation/groupObserver.ts';
 import {
   type AsgReadClients,
   type CpuQuery,
@@ -404,7 +409,7 @@ export function asgScaleOutDrill(target: ScaleOutDrillTarget) {
         (snapshot) => steadyStateProblem(snapshot, target.groupName),
         {
           // Long enough for a target still in 'initial', or for a scale-in already under way, to finish.
-          budgetMs: Math.min(120_000, Math.max(20_000, (target.timeoutS * 1000) / 5)),
+          budgetMs: groupSettleS(target.timeoutS) * 1000,
           everyMs: Math.min(everyMs, 1_000),
           signal: ctx.signal,
         },

@@ -11,7 +11,12 @@ import {
   ServingPoller,
   servingGaps,
 } from '../probes/asgObservation/albServing.ts';
-import { GroupObserver, pollIntervalFor, settleGroup } from '../probes/asgObservation/groupObserver.ts';
+import {
+  GroupObserver,
+  groupSettleS,
+  pollIntervalFor,
+  settleGroup,
+} from '../probes/asgObservation/groupObserver.ts';
 import {
   type AsgReadClients,
   type GroupSnapshot,
@@ -165,7 +170,7 @@ export function asgSelfHealDrill(target: SelfHealDrillTarget) {
         async () => (await readGroup(target.reads, target.groupName, { cpu: false, activities: 0 })).snapshot,
         (snapshot) => steadyStateProblem(snapshot, target.groupName),
         {
-          budgetMs: Math.min(60_000, Math.max(5_000, (target.timeoutS * 1000) / 10)),
+          budgetMs: groupSettleS(target.timeoutS) * 1000,
           everyMs: Math.min(everyMs, 1_000),
           signal: ctx.signal,
         },

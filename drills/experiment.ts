@@ -157,8 +157,11 @@ async function checkSteadyStateAfter<T>(
     sleep: (ms) => sleep(ms, undefined, { signal: after.signal }),
   };
   let problem: string | undefined;
+  // The limit asks the steady state to stop (a settling look then answers with what it last saw); a hard
+  // stop a little later ends one that does not listen.
+  const hardStop = AbortSignal.timeout(limitMs + 5_000);
   try {
-    problem = (await untilAborted(drill.steadyState(afterCtx), after.signal)) ?? undefined;
+    problem = (await untilAborted(drill.steadyState(afterCtx), hardStop)) ?? undefined;
   } catch (error) {
     problem = `could not check: ${errorText(error)}`;
   } finally {

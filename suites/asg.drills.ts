@@ -38,6 +38,12 @@ function scaleInRequested(stack: Stack): boolean {
   return stack.asg?.observeScaleIn === true;
 }
 
+/** Whether asg.scale-in.observe follows the scale-out in this run: asked for, and not left out by --only. */
+function scaleInObservedInThisRun(stack: Stack): boolean {
+  const { only } = runContext();
+  return scaleInRequested(stack) && (only === null || only.has('asg.scale-in.observe'));
+}
+
 function missing(stack: Stack): string | undefined {
   if (!stack.region) return 'region is not set in the stack file';
   if (!stack.asg?.name) return 'asg.name is not set in the stack file';
@@ -61,8 +67,9 @@ drillCheck('asg.scale-out.drill', ({ stack, settings }) => {
       load: defaultScaleOutLoad,
       http: httpOptions(settings, { retries: 0 }),
       ...(stack.alb?.instancePattern ? { patterns: stack.alb.instancePattern } : {}),
-      // Watching the policy's own scale-in afterwards needs the group left as the load made it.
-      restoreCapacity: !scaleInRequested(stack),
+      // Watching the policy's own scale-in afterwards needs the group left as the load made it; when this
+      // run does not watch it (--only), the drill puts the group back, so no later drill finds it scaled out.
+      restoreCapacity: !scaleInObservedInThisRun(stack),
     }),
   };
 });

@@ -1,4 +1,5 @@
 import type { Settings } from '../config/settings.ts';
+import { groupSettleS } from '../probes/asgObservation/groupObserver.ts';
 import { catalog, type CatalogEntry } from './catalog.ts';
 
 // Each check's budget: the most wall time it may take, derived from its thresholds and its own phases, so
@@ -17,10 +18,6 @@ export function rollbackReserveS(budgetS: number): number {
   return Math.min(300, Math.max(5, budgetS / 4));
 }
 
-/** The drills' settle phase: a look until the group is at rest (see the drills' steady state). */
-const scaleOutSettleS = (timeoutS: number) => Math.min(120, Math.max(20, timeoutS / 5));
-const selfHealSettleS = (timeoutS: number) => Math.min(60, Math.max(5, timeoutS / 10));
-
 const derived: Readonly<Record<string, (settings: Settings) => number>> = {
   // A policy change is eventually consistent: polls on both sides of it, then the restore.
   's3.website.deny-then-allow': (s) => 2 * probeBudgetS(s) + 120,
@@ -31,10 +28,10 @@ const derived: Readonly<Record<string, (settings: Settings) => number>> = {
   'aurora.failover.drill': (s) => 60 + s.thresholds.failoverWindowS + 180,
   // Settle, the load for at most scaleOutTimeoutS (+ its stop), the rollback's capacity change.
   'asg.scale-out.drill': (s) =>
-    scaleOutSettleS(s.thresholds.scaleOutTimeoutS) + s.thresholds.scaleOutTimeoutS + 120 + 300,
+    groupSettleS(s.thresholds.scaleOutTimeoutS) + s.thresholds.scaleOutTimeoutS + 120 + 300,
   'asg.scale-in.observe': (s) => s.thresholds.scaleInTimeoutS + 120,
   'asg.self-heal.drill': (s) =>
-    selfHealSettleS(s.thresholds.selfHealTimeoutS) + s.thresholds.selfHealTimeoutS + 60 + 300,
+    groupSettleS(s.thresholds.selfHealTimeoutS) + s.thresholds.selfHealTimeoutS + 60 + 300,
   // Remote commands through SSM or SSH on every instance, each bounded by its own timeout.
   'efs.shared': (s) => 2 * probeBudgetS(s) + 120,
 };

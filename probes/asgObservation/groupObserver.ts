@@ -3,6 +3,7 @@
 // PreInService → Successful between looks). A failed look is counted and noted, never fatal: the next one
 // may succeed, and a drill must keep its load bounded whatever the control plane does.
 
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Activity } from '@aws-sdk/client-auto-scaling';
 import type { GroupReading, GroupSnapshot } from './groupState.ts';
 
@@ -111,6 +112,16 @@ export class GroupObserver {
 }
 
 /**
+ * How long a drill waits for its group to be at rest before it starts, from the drill's own timeout: a
+ * just-deployed target still 'initial', or the instances an earlier drill's rollback removed still draining
+ * for the deregistration delay (ELB's default 300 s) and shutting down. Half the timeout on the fast
+ * twin; at AWS's pace (timeouts of 900 s) it reaches the 480 s cap.
+ */
+export function groupSettleS(timeoutS: number): number {
+  return Math.min(480, Math.max(5, timeoutS / 2));
+}
+
+/**
  * Looks at the group until `problemOf` finds nothing wrong (e.g. a just-deployed target still 'initial'),
  * for at most `budgetMs`; the last problem, or undefined once the group is settled.
  */
@@ -124,6 +135,10 @@ export async function settleGroup(
     const problem = problemOf(await read());
     if (problem === undefined) return undefined;
     if (Date.now() - started + options.everyMs > options.budgetMs || options.signal?.aborted) return problem;
-    await new Promise((resolve) => setTimeout(resolve, options.everyMs));
+    // An abort ends the wait with the last problem seen: the caller learns why the group is not settled.
+    await sleep(options.everyMs, undefined, options.signal ? { signal: options.signal } : {}).catch(
+      () => undefined,
+    );
+    if (options.signal?.aborted) return problem;
   }
 }

@@ -126,8 +126,10 @@ describe('check budgets', () => {
     const budgets = Object.fromEntries(
       (JSON.parse(defaults.stdout) as { id: string; budgetS: number }[]).map((e) => [e.id, e.budgetS]),
     );
-    // At AWS's pace: settle 120 s + scaleOutTimeoutS 900 s + the load's stop 120 s + rollback 300 s.
-    expect(budgets['asg.scale-out.drill']).toBe(1440);
+    // At AWS's pace: settle 450 s (a draining group) + scaleOutTimeoutS 900 s + the load's stop 120 s +
+    // rollback 300 s.
+    expect(budgets['asg.scale-out.drill']).toBe(1770);
+    expect(budgets['asg.self-heal.drill']).toBe(1710);
     expect(budgets['asg.scale-in.observe']).toBe(1920);
     expect(budgets['rds.failover.drill']).toBe(540);
   });
