@@ -1,9 +1,11 @@
+import { runAwsPaceBench } from './awsPace.ts';
 import { printDemoTiming, timeDemo } from './demoWallTime.ts';
 import { runFailoverAccuracyBench } from './failoverAccuracy.ts';
 import { runLoadgenBench } from './loadgen.ts';
 
 // `npm run bench`: every benchmark, each printing its figures and ratios measured side by side in one run.
-// `npm run bench -- demo|accuracy|loadgen` runs one of them.
+// `npm run bench -- demo|accuracy|loadgen|aws-pace` runs one of them; aws-pace (about 40 minutes) runs only
+// when named.
 
 const only = process.argv[2];
 const wanted = (name: string) => only === undefined || only === name;
@@ -17,3 +19,4 @@ if (wanted('demo')) {
 }
 if (wanted('accuracy')) await runFailoverAccuracyBench();
 if (wanted('loadgen')) await runLoadgenBench();
+if (only === 'aws-pace') await runAwsPaceBench();

@@ -4,6 +4,7 @@ import { loadStackFile } from '../config/loadStack.ts';
 import { journalPathFor } from '../drills/journal.ts';
 import { formatRestoreReport, restoreFromJournal } from '../drills/restore.ts';
 import { createAwsClients } from '../probes/aws/awsClients.ts';
+import { sqlLoginFor } from '../probes/sql.ts';
 
 export function registerRestoreCommand(program: Command): void {
   program
@@ -27,7 +28,11 @@ Examples:
       const journal = flags.journal ? resolve(flags.journal) : journalPathFor(stack);
       const clients = createAwsClients(stack);
       try {
-        const report = await restoreFromJournal(journal, clients);
+        const login = sqlLoginFor(stack);
+        const report = await restoreFromJournal(journal, {
+          ...clients,
+          ...(typeof login === 'string' ? {} : { sql: login }),
+        });
         for (const line of formatRestoreReport(report)) console.log(line);
         process.exitCode = report.steps.some((step) => step.result === 'undo-failed') ? 1 : 0;
       } finally {

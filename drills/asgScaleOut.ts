@@ -13,12 +13,8 @@
 
 import type { ScalingPolicy } from '@aws-sdk/client-auto-scaling';
 import { type LoadResult, type LoadSecond, runLoad, type StopReason } from '../loadgen/index.ts';
-import {
-  GroupObserver,
-  groupSettleS,
-  pollIntervalFor,
-  settleGroup,
-} from '../probes/asgObservation/groupObserver.ts';
+import { GroupObserver, pollIntervalFor, settleGroup } from '../probes/asgObservation/groupObserver.ts';
+import { alarmStates } from '../probes/aws/cloudWatch.ts';
 import {
   type AsgReadClients,
   type CpuQuery,
@@ -39,6 +35,7 @@ import { targetGroupLabel } from '../probes/asgObservation/targetGroupName.ts';
 import { describePolicies, describeScalingActivities } from '../probes/aws/autoScaling.ts';
 import { type HttpProbeOptions, httpGet } from '../probes/http.ts';
 import { type PagePatterns, readInstancePage } from '../probes/page.ts';
+import { groupSettleS, scaleOutCoolDownS } from './drillPhases.ts';
 import { type DrillContext, type DrillOutcome, defineDrill } from './experiment.ts';
 import type { UndoAction } from './undoActions.ts';
 
@@ -83,7 +80,7 @@ export interface ScaleOutObservation {
   groupName: string;
   targetGroups: string;
   attached: boolean;
-  policy: { name: string; targetValue: number; enabled: boolean } | null;
+  policy: { name: string; targetValue: number; enabled: boolean; alarmHigh: string[] } | null;
   cpuTarget: number;
   original: { min: number; desired: number; max: number; instanceIds: string[] };
   /** Why no load was sent: the group's sizes leave no room to scale out. */
@@ -112,7 +109,33 @@ export function cpuPolicyOf(policies: readonly ScalingPolicy[]): ScaleOutObserva
   );
   const targetValue = policy?.TargetTrackingConfiguration?.TargetValue;
   if (!policy || typeof targetValue !== 'number') return null;
-  return { name: policy.PolicyName ?? 'the policy', targetValue, enabled: policy.Enabled !== false };
+  // Target tracking names its alarms TargetTracking-<group>-AlarmHigh-<uuid> / -AlarmLow-<uuid>.
+  const alarmHigh = (policy.Alarms ?? [])
+    .map((a) => a.AlarmName ?? '')
+    .filter((name) => name.includes('-AlarmHigh-'));
+  return {
+    name: policy.PolicyName ?? 'the policy',
+    targetValue,
+    enabled: policy.Enabled !== false,
+    alarmHigh,
+  };
+}
+
+/** Waits (bounded) until none of `alarms` is in ALARM; the seconds it took, or null when it did not happen. */
+async function waitForAlarmsToClear(
+  ctx: DrillContext,
+  cloudWatch: AsgReadClients['cloudWatch'],
+  alarms: readonly string[],
+  limitS: number,
+  everyMs: number,
+): Promise<number | null> {
+  const started = Date.now();
+  for (;;) {
+    const states = await alarmStates(cloudWatch, alarms, ctx.signal).catch(() => null);
+    if (states && alarms.every((name) => states.get(name) !== 'ALARM')) return (Date.now() - started) / 1000;
+    if (Date.now() - started + everyMs > limitS * 1000 || ctx.signal.aborted) return null;
+    await ctx.sleep(everyMs);
+  }
 }
 
 /** Connections per ramp step: 1/16, 1/4 and all of the cap (distinct, at least 1). */
@@ -630,6 +653,32 @@ export function asgScaleOutDrill(target: ScaleOutDrillTarget) {
           served,
         });
         recordEvidence(ctx, seen, rows, loadStartMs, loadStartAtMs);
+      }
+      const scaledOut = observer.snapshots.some((snapshot) => snapshot.desired > original.desired);
+      if (
+        target.restoreCapacity &&
+        scaledOut &&
+        policy &&
+        policy.alarmHigh.length > 0 &&
+        !ctx.signal.aborted
+      ) {
+        // The capacity put back must stick: wait for the policy's alarm to see the load gone first.
+        ctx.progress.phase('cool down');
+        const limitS = scaleOutCoolDownS(target.timeoutS);
+        const clearedS = await waitForAlarmsToClear(
+          ctx,
+          target.reads.cloudWatch,
+          policy.alarmHigh,
+          limitS,
+          everyMs,
+        );
+        if (clearedS === null) {
+          ctx.evidence.note(
+            `${policy.alarmHigh.join(', ')} was still in ALARM ${limitS} s after the load: the policy may raise desired capacity again after the rollback`,
+          );
+        } else {
+          ctx.event('cool down', `AlarmHigh out of ALARM ${round1(clearedS)} s after the load stopped`);
+        }
       }
       return seen;
     },

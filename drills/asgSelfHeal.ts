@@ -11,12 +11,7 @@ import {
   ServingPoller,
   servingGaps,
 } from '../probes/asgObservation/albServing.ts';
-import {
-  GroupObserver,
-  groupSettleS,
-  pollIntervalFor,
-  settleGroup,
-} from '../probes/asgObservation/groupObserver.ts';
+import { GroupObserver, pollIntervalFor, settleGroup } from '../probes/asgObservation/groupObserver.ts';
 import {
   type AsgReadClients,
   type GroupSnapshot,
@@ -34,6 +29,7 @@ import { awsCall } from '../probes/aws/awsCall.ts';
 import { type HttpProbeOptions, httpGet } from '../probes/http.ts';
 import type { PagePatterns } from '../probes/page.ts';
 import type { EvidenceRecorder } from '../reports/evidence.ts';
+import { groupSettleS } from './drillPhases.ts';
 import { type DrillOutcome, defineDrill } from './experiment.ts';
 
 export type SelfHealMode = 'terminate' | 'stop';

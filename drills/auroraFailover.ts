@@ -1,11 +1,13 @@
 import { type DBCluster, FailoverDBClusterCommand, type RDSClient } from '@aws-sdk/client-rds';
 import { AwsProbeError, awsCall } from '../probes/aws/awsCall.ts';
 import { describeDbCluster, describeEvents } from '../probes/aws/rds.ts';
-import { ensureHeartbeatTable, removeHeartbeatRows } from '../probes/failover/sqlHeartbeat.ts';
+import { removeHeartbeatRows } from '../probes/failover/sqlHeartbeat.ts';
 import { withSqlSession } from '../probes/sql.ts';
 import { type DrillContext, type DrillOutcome, defineDrill } from './experiment.ts';
 import {
   appProblem,
+  createHeartbeatTable,
+  sqlProblem,
   clientSideProblems,
   type FailoverDrillTarget,
   heartbeatSession,
@@ -99,11 +101,8 @@ export function auroraFailoverDrill(target: AuroraFailoverTarget) {
       if (view.writerEndpoint) {
         const access = target.sqlFor({ address: view.writerEndpoint, port: view.port });
         if (typeof access !== 'string') {
-          try {
-            await withSqlSession(heartbeatSession(access), ensureHeartbeatTable);
-          } catch (error) {
-            return `cannot write through the writer endpoint: ${(error as Error).message}`;
-          }
+          const problem = await sqlProblem(access);
+          if (problem) return `cannot reach the database through the writer endpoint: ${problem}`;
         }
       }
       if (target.appUrl) {
@@ -114,6 +113,8 @@ export function auroraFailoverDrill(target: AuroraFailoverTarget) {
     method: async (ctx) => {
       const undoNote = `a failover of cluster ${target.cluster} cannot be undone: the new writer stays the writer`;
       if (ctx.dryRun) {
+        const access = target.sqlFor({ address: `(${target.cluster}'s writer endpoint)`, port: 3306 });
+        if (typeof access !== 'string') await createHeartbeatTable(ctx, access);
         await ctx.change({
           step: 'failover-db-cluster',
           undo: { type: 'rds.noop', note: undoNote },
@@ -143,6 +144,7 @@ export function auroraFailoverDrill(target: AuroraFailoverTarget) {
       const access = target.sqlFor({ address: endpoint, port: before.port });
       const sql = typeof access === 'string' ? null : heartbeatSession(access);
       const sqlSkipped = typeof access === 'string' ? access : null;
+      if (typeof access !== 'string') await createHeartbeatTable(ctx, access);
       const note = ctx.runId.replace(/[^A-Za-z0-9_.:-]/g, '').slice(-64) || 'labdrill';
       let latest = before;
       const watched = await watchFailover(

@@ -12,6 +12,7 @@ import {
 } from '../probes/failover/failoverObservers.ts';
 import {
   ensureHeartbeatTable,
+  heartbeatTable,
   heartbeatSeqsPresent,
   removeHeartbeatRows,
 } from '../probes/failover/sqlHeartbeat.ts';
@@ -93,7 +94,11 @@ export interface WatchPlan {
   sql: SqlSessionOptions | null;
   appUrl: string | null;
   /** The control plane's view, polled every statusEveryMs: done once the service says the failover ended. */
-  controlPlaneDone: () => Promise<{ done: boolean; label: string }>;
+  /**
+   * The control plane's view: done once the failover is over; `abandoned` (RDS's event message) when RDS
+   * refused to fail over at all, which ends the watch at once.
+   */
+  controlPlaneDone: () => Promise<{ done: boolean; label: string; abandoned?: string }>;
   /** The failover call, through ctx.change. */
   trigger: () => Promise<void>;
 }
@@ -108,7 +113,9 @@ export interface WatchedFailover {
   controlPlaneDoneAt: number | null;
   /** Why the acknowledged writes could not be checked on the new writer, when they could not. */
   presentError?: string;
-  endedBy: 'recovered' | 'rto-deadline';
+  endedBy: 'recovered' | 'rto-deadline' | 'abandoned';
+  /** RDS's message when it abandoned the failover (RDS-EVENT-0034). */
+  abandoned?: string;
 }
 
 function secondsText(ms: number | null | undefined): string {
@@ -150,6 +157,7 @@ export async function watchFailover(
   let rebootAt = Date.now();
   let controlPlaneDoneAt: number | null = null;
   let endedBy: WatchedFailover['endedBy'] = 'rto-deadline';
+  let abandoned: string | undefined;
   let observation: FailoverObservation | undefined;
   try {
     ctx.progress.phase('observe');
@@ -163,10 +171,12 @@ export async function watchFailover(
     while (Date.now() < deadline) {
       if (Date.now() >= nextStatusAt) {
         nextStatusAt = Date.now() + settings.statusEveryMs;
-        const status = await plan.controlPlaneDone().catch((error: Error) => ({
-          done: false,
-          label: `describe failed: ${error.message.slice(0, 120)}`,
-        }));
+        const status: Awaited<ReturnType<WatchPlan['controlPlaneDone']>> = await plan
+          .controlPlaneDone()
+          .catch((error: Error) => ({
+            done: false,
+            label: `describe failed: ${error.message.slice(0, 120)}`,
+          }));
         if (statuses.at(-1)?.label !== status.label) {
           statuses.push({ at: Date.now(), label: status.label });
           ctx.event(
@@ -176,6 +186,12 @@ export async function watchFailover(
           ctx.progress.figure('status', status.label);
         }
         if (status.done && controlPlaneDoneAt === null) controlPlaneDoneAt = Date.now();
+        if (status.abandoned !== undefined) {
+          abandoned = status.abandoned;
+          endedBy = 'abandoned';
+          ctx.event('RDS abandoned the failover', status.abandoned);
+          break;
+        }
       }
       if (controlPlaneDoneAt !== null && recovered(observers, plan)) {
         endedBy = 'recovered';
@@ -215,6 +231,7 @@ export async function watchFailover(
     controlPlaneDoneAt,
     ...(presentError ? { presentError } : {}),
     endedBy,
+    ...(abandoned !== undefined ? { abandoned } : {}),
   };
 }
 
@@ -314,6 +331,50 @@ const failoverEventIds: Record<string, string> = {
   'DB instance shutdown.': 'RDS-EVENT-0004',
 };
 
+/** RDS-EVENT-0034: RDS refuses a failover soon after another one and only reboots the primary. */
+const abandonedFailoverPattern = /^Abandoning user requested failover/;
+
+/** RDS's message when it abandoned the failover requested at `sinceMs`, or null. */
+async function abandonedFailover(rds: RDSClient, instance: string, sinceMs: number): Promise<string | null> {
+  const events = await describeEvents(rds, {
+    sourceId: instance,
+    sourceType: 'db-instance',
+    start: new Date(sinceMs - 5000),
+  }).catch(() => []);
+  const found = events.find((e) => abandonedFailoverPattern.test(e.Message ?? ''));
+  return found ? (found.Message ?? '').slice(0, 300) : null;
+}
+
+/**
+ * When to try again after RDS-EVENT-0034. RDS does not document the window; labdrill assumes five minutes
+ * after the last failover that completed (RDS-EVENT-0049), else after the refusal.
+ */
+const failoverRetryAfterMs = 5 * 60_000;
+
+/** The heartbeat table, made as a journalled change: the rollback (or `labdrill restore`) drops it again. */
+export async function createHeartbeatTable(ctx: DrillContext, access: SqlAccess): Promise<void> {
+  await ctx.change({
+    step: 'create-heartbeat-table',
+    undo: {
+      type: 'sql.dropTable',
+      table: heartbeatTable,
+      host: access.primary.host,
+      port: access.primary.port,
+    },
+    apply: () => withSqlSession(heartbeatSession(access), ensureHeartbeatTable),
+  });
+}
+
+/** Whether the database takes a session and a query, without writing anything (a steady-state look). */
+export async function sqlProblem(access: SqlAccess): Promise<string | null> {
+  try {
+    await withSqlSession(heartbeatSession(access), (session) => session.select('SELECT 1'));
+    return null;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
 /** The drill's own note for its heartbeat rows: one run, one note. */
 function heartbeatNote(ctx: DrillContext): string {
   return ctx.runId.replace(/[^A-Za-z0-9_.:-]/g, '').slice(-64) || 'labdrill';
@@ -347,11 +408,9 @@ export function rdsFailoverDrill(target: RdsFailoverTarget) {
       if (!endpoint) return `${target.instance} has no endpoint yet`;
       const access = target.sqlFor({ address: endpoint, port: instance.Endpoint?.Port ?? 3306 });
       if (typeof access !== 'string' && instance.MultiAZ) {
-        try {
-          await withSqlSession(heartbeatSession(access), ensureHeartbeatTable);
-        } catch (error) {
-          return `cannot write to the database through ${access.primary.host}:${access.primary.port}: ${(error as Error).message}`;
-        }
+        const problem = await sqlProblem(access);
+        if (problem)
+          return `cannot reach the database through ${access.primary.host}:${access.primary.port}: ${problem}`;
       }
       if (target.appUrl) {
         const problem = await appProblem(target.appUrl, target.http);
@@ -361,6 +420,8 @@ export function rdsFailoverDrill(target: RdsFailoverTarget) {
     method: async (ctx) => {
       const undoNote = `a reboot with failover of ${target.instance} cannot be undone: the old standby stays the primary`;
       if (ctx.dryRun) {
+        const access = target.sqlFor({ address: `(${target.instance}'s endpoint)`, port: 3306 });
+        if (typeof access !== 'string') await createHeartbeatTable(ctx, access);
         await ctx.change({
           step: 'reboot-with-failover',
           undo: { type: 'rds.noop', note: undoNote },
@@ -380,14 +441,17 @@ export function rdsFailoverDrill(target: RdsFailoverTarget) {
       }
       const rds = rdsOf(ctx);
       const ec2 = ctx.clients.ec2;
-      const reboot = () =>
+      let rebootCalledAt = Date.now();
+      const reboot = () => (
+        (rebootCalledAt = Date.now()),
         awsCall(
           rds,
           new RebootDBInstanceCommand({ DBInstanceIdentifier: target.instance, ForceFailover: true }),
           {
             subject: `RDS DB instance '${target.instance}'`,
           },
-        ).then(() => undefined);
+        ).then(() => undefined)
+      );
 
       const instance = await describeDbInstance(rds, target.instance);
       const before = placementOf(instance);
@@ -449,6 +513,7 @@ export function rdsFailoverDrill(target: RdsFailoverTarget) {
       const sql = typeof access === 'string' ? null : heartbeatSession(access);
       const sqlSkipped = typeof access === 'string' ? access : null;
       if (sqlSkipped) ctx.evidence.note(`SQL heartbeat not run: ${sqlSkipped}`);
+      if (typeof access !== 'string') await createHeartbeatTable(ctx, access);
       const note = heartbeatNote(ctx);
 
       let sawRebooting = false;
@@ -475,7 +540,11 @@ export function rdsFailoverDrill(target: RdsFailoverTarget) {
             const swapped = now.AvailabilityZone !== before.az;
             // The AZ can show late; the failover is over for the drill once the instance is available again
             // (after rebooting, or with its AZ already swapped when the rebooting phase was too short to see).
-            return { done: status === 'available' && (sawRebooting || swapped), label: status };
+            const done = status === 'available' && (sawRebooting || swapped);
+            // Back without a swap: perhaps RDS only rebooted it, having abandoned the failover.
+            const abandoned =
+              done && !swapped ? await abandonedFailover(rds, target.instance, rebootCalledAt) : null;
+            return { done, label: status, ...(abandoned ? { abandoned } : {}) };
           },
         },
         target.watch,
@@ -502,7 +571,9 @@ export function rdsFailoverDrill(target: RdsFailoverTarget) {
       const rdsEvents = events.map((e) => ({
         at: e.Date?.toISOString() ?? '',
         // DescribeEvents carries no event id; the messages RDS documents map to theirs.
-        id: failoverEventIds[e.Message ?? ''] ?? '',
+        id: abandonedFailoverPattern.test(e.Message ?? '')
+          ? 'RDS-EVENT-0034'
+          : (failoverEventIds[e.Message ?? ''] ?? ''),
         message: (e.Message ?? '').slice(0, 300),
       }));
       for (const e of rdsEvents) ctx.event(`RDS event ${e.id}`.trim(), `${e.at} ${e.message}`);
@@ -521,6 +592,17 @@ export function rdsFailoverDrill(target: RdsFailoverTarget) {
     },
     verify: async (ctx, seen) => verifyRdsFailover(ctx, target, seen),
   });
+}
+
+/** RDS-EVENT-0034: nothing to judge; the drill says when RDS will accept a failover again. */
+function abandonedOutcome(target: RdsFailoverTarget, watched: WatchedFailover): DrillOutcome {
+  const retryAt = new Date(watched.rebootAt + failoverRetryAfterMs);
+  return {
+    verdict: 'error',
+    errorCode: 'rds.failover-refused',
+    reason: `RDS abandoned the failover of ${target.instance} because another one happened recently (RDS-EVENT-0034: "${watched.abandoned}"); it only rebooted the primary, so nothing was measured. Try again after ${retryAt.toISOString().slice(11, 19)} UTC`,
+    fix: 'wait a few minutes after a failover before the next one (labdrill waits 5 minutes)',
+  };
 }
 
 /** Measurements and samples of a watched failover into the evidence. */
@@ -660,6 +742,7 @@ function verifyRdsFailover(
   }
   const watched = seen.watched;
   if (!watched) return { verdict: 'error', reason: 'the failover was not observed' };
+  if (watched.abandoned !== undefined) return abandonedOutcome(target, watched);
   const { before, after } = seen;
   const where = (az: string | null) => (az ? ` in ${az}` : '');
   const problems: { reason: string; fix?: string }[] = [];

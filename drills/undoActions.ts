@@ -10,6 +10,8 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { z } from 'zod';
+import { heartbeatTable } from '../probes/failover/sqlHeartbeat.ts';
+import { type SqlCredentials, withSqlSession } from '../probes/sql.ts';
 
 // What a drill writes to the journal before it changes anything: how to put the stack back. An undo is
 // data, not a closure, so that another process (`labdrill restore`) can carry it out after a crash.
@@ -48,6 +50,16 @@ export const undoActionSchema = z.discriminatedUnion('type', [
     maxSize: z.number().int().min(0),
     desiredCapacity: z.number().int().min(0),
   }),
+  /**
+   * A table labdrill made in the student's database (the failover drills' heartbeat), dropped again. Only
+   * labdrill's own tables can be named; the database and credentials are the stack file's rds.sql.
+   */
+  z.strictObject({
+    type: z.literal('sql.dropTable'),
+    table: z.enum([heartbeatTable]),
+    host: z.string().min(1).max(255),
+    port: z.number().int().min(1).max(65_535),
+  }),
   /** A failover cannot be undone: the entry records that there is nothing to put back. */
   z.strictObject({ type: z.literal('rds.noop'), note: z.string().max(500) }),
   /** Any other change with nothing to put back (e.g. a terminated instance its Auto Scaling group replaces). */
@@ -63,6 +75,8 @@ export interface DrillClients {
   ec2?: EC2Client;
   rds?: RDSClient;
   autoScaling?: AutoScalingClient;
+  /** The stack file's database access (rds.sql), for undos that write to the database. */
+  sql?: { credentials: SqlCredentials; resolver?: string };
 }
 
 export interface UndoRunOptions {
@@ -204,6 +218,23 @@ export const sdkUndoExecutors: UndoExecutors = {
     );
     return `set ${action.groupName} back to min ${action.minSize}, max ${action.maxSize}, desired ${action.desiredCapacity}`;
   },
+  'sql.dropTable': async (action, clients) => {
+    const sql = need(clients.sql, 'sql', action);
+    await withSqlSession(
+      {
+        endpoint: {
+          host: action.host,
+          port: action.port,
+          ...(sql.resolver ? { resolver: sql.resolver } : {}),
+        },
+        credentials: sql.credentials,
+        connectTimeoutMs: 5000,
+        queryTimeoutMs: 10_000,
+      },
+      (session) => session.execute(`DROP TABLE IF EXISTS ${action.table}`),
+    );
+    return `dropped ${action.table} on ${action.host}:${action.port}`;
+  },
   'rds.noop': async (action) => `nothing to put back: ${action.note}`,
   none: async (action) => `nothing to put back: ${action.note}`,
 };
@@ -238,6 +269,8 @@ export function describeUndo(action: UndoAction): string {
       return `remove the Block Public Access settings of ${action.bucket}`;
     case 'ec2.startInstances':
       return `start ${action.instanceIds.join(', ')} again`;
+    case 'sql.dropTable':
+      return `drop labdrill's table ${action.table} on ${action.host}:${action.port}`;
     case 'asg.updateCapacity':
       return `set ${action.groupName} back to min ${action.minSize}, max ${action.maxSize}, desired ${action.desiredCapacity}`;
     case 'rds.noop':

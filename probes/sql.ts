@@ -271,11 +271,9 @@ export function sqlAccessFor(
 ): SqlAccess | string {
   const sql = stack.rds?.sql;
   if (!sql) return 'rds.sql is not set in the stack file';
-  const password = env[sql.passwordEnv];
-  if (password === undefined || password === '') {
-    return `the environment variable ${sql.passwordEnv} (rds.sql.passwordEnv) is not set`;
-  }
-  const resolver = stack.rds?.resolver ?? stack.dns?.resolver;
+  const login = sqlLoginFor(stack, env);
+  if (typeof login === 'string') return login;
+  const { resolver } = login;
   const withResolver = (host: string, port: number): SqlEndpoint => ({
     host,
     port,
@@ -291,6 +289,24 @@ export function sqlAccessFor(
   return {
     primary: withResolver(primaryHost, primaryPort),
     replica: replicaHost ? withResolver(replicaHost, replicaPort) : null,
+    credentials: login.credentials,
+  };
+}
+
+/** The stack file's credentials and resolver for the database (rds.sql), or why there are none. */
+export function sqlLoginFor(
+  stack: Stack,
+  env: NodeJS.ProcessEnv = process.env,
+): { credentials: SqlCredentials; resolver?: string } | string {
+  const sql = stack.rds?.sql;
+  if (!sql) return 'rds.sql is not set in the stack file';
+  const password = env[sql.passwordEnv];
+  if (password === undefined || password === '') {
+    return `the environment variable ${sql.passwordEnv} (rds.sql.passwordEnv) is not set`;
+  }
+  const resolver = stack.rds?.resolver ?? stack.dns?.resolver;
+  return {
     credentials: { user: sql.user, password, database: sql.database },
+    ...(resolver ? { resolver } : {}),
   };
 }

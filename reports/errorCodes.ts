@@ -85,6 +85,12 @@ export const errorCodes = {
     meaning:
       'a drill was asked for but a guard refused it (chaos.allow, the account or the region); nothing changed.',
   },
+  'rds.failover-refused': {
+    side: 'harness',
+    verdicts: ['error'],
+    meaning:
+      'RDS abandoned the requested failover because one happened recently (RDS-EVENT-0034); try again later.',
+  },
   'budget-exceeded': {
     side: 'harness',
     verdicts: ['error'],

@@ -1,5 +1,5 @@
 import type { Settings } from '../config/settings.ts';
-import { groupSettleS } from '../probes/asgObservation/groupObserver.ts';
+import { groupSettleS, scaleOutCoolDownS } from '../drills/drillPhases.ts';
 import { catalog, type CatalogEntry } from './catalog.ts';
 
 // Each check's budget: the most wall time it may take, derived from its thresholds and its own phases, so
@@ -26,9 +26,14 @@ const derived: Readonly<Record<string, (settings: Settings) => number>> = {
   // Settle, the observation window (long enough to measure a slow recovery), verify, rollback.
   'rds.failover.drill': (s) => 60 + s.thresholds.failoverWindowS + 180,
   'aurora.failover.drill': (s) => 60 + s.thresholds.failoverWindowS + 180,
-  // Settle, the load for at most scaleOutTimeoutS (+ its stop), the rollback's capacity change.
+  // Settle, the load for at most scaleOutTimeoutS (+ its stop), the cool-down until the alarm sees the load
+  // gone, the rollback's capacity change.
   'asg.scale-out.drill': (s) =>
-    groupSettleS(s.thresholds.scaleOutTimeoutS) + s.thresholds.scaleOutTimeoutS + 120 + 300,
+    groupSettleS(s.thresholds.scaleOutTimeoutS) +
+    s.thresholds.scaleOutTimeoutS +
+    120 +
+    scaleOutCoolDownS(s.thresholds.scaleOutTimeoutS) +
+    300,
   'asg.scale-in.observe': (s) => s.thresholds.scaleInTimeoutS + 120,
   'asg.self-heal.drill': (s) =>
     groupSettleS(s.thresholds.selfHealTimeoutS) + s.thresholds.selfHealTimeoutS + 60 + 300,

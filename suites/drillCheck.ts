@@ -2,12 +2,20 @@ import { type Drill, runDrill } from '../drills/experiment.ts';
 import { callerAccountOf, checkDrillGuards, drillGuardReasons, resolvedRegionOf } from '../drills/guards.ts';
 import { createDrillProgress } from '../drills/progress.ts';
 import { createAwsClients } from '../probes/aws/awsClients.ts';
+import { sqlLoginFor } from '../probes/sql.ts';
 import { CodedError } from '../reports/errorCodes.ts';
 import { type CheckContext, check, type Outcome, skipped } from './check.ts';
 import { runContext } from './runContext.ts';
 
 // A drill as a check: skipped unless both opt-ins are given, refused against the wrong account, then run
 // with its journal so that whatever it changed is put back, whatever happens.
+
+function budgetExceeded(budgetS: number, putBack: readonly string[]): CodedError {
+  return new CodedError(
+    'budget-exceeded',
+    `ran past its budget of ${budgetS} s and was stopped; put back: ${putBack.join(', ') || 'nothing to put back'}`,
+  );
+}
 
 export function drillCheck<T>(
   id: string,
@@ -46,14 +54,18 @@ export function drillCheck<T>(
         resolvedRegion: await resolvedRegionOf(clients.sts),
         ...(await callerAccountOf(clients.sts, c.signal)),
       });
+      // A budget that ran out while the guards asked AWS: nothing changed yet, and it is no refusal.
+      if (c.signal.aborted) throw budgetExceeded(c.budgetS, []);
       if (!guard.allowed) throw new CodedError('chaos.refused', `refused: ${guard.reason}`);
       // If labdrill itself dies (its worker loses the parent), stop and put the stack back all the same.
       const orphaned = new AbortController();
       const onDisconnect = () => orphaned.abort(new Error('labdrill exited; rolling back'));
       process.once('disconnect', onDisconnect);
+      const login = sqlLoginFor(c.stack);
       const result = await runDrill(prepared.drill, {
         journal,
-        clients,
+        // The database access is for undos that write to it (dropping the heartbeat table).
+        clients: { ...clients, ...(typeof login === 'string' ? {} : { sql: login }) },
         // Its budget, or labdrill's end: either stops the drill, and the rollback runs.
         signal: AbortSignal.any([orphaned.signal, c.signal]),
         evidence: c.evidence,
@@ -63,10 +75,9 @@ export function drillCheck<T>(
       for (const step of result.rolledBack) c.evidence.event('rolled back', `${step.step}: ${step.message}`);
       const { outcome } = result;
       if (c.signal.aborted && outcome.errorCode !== 'rollback-failed') {
-        const putBack = result.rolledBack.filter((s) => s.result === 'undone').map((s) => s.step);
-        throw new CodedError(
-          'budget-exceeded',
-          `ran past its budget of ${c.budgetS} s and was stopped; put back: ${putBack.join(', ') || 'nothing to put back'}`,
+        throw budgetExceeded(
+          c.budgetS,
+          result.rolledBack.filter((s) => s.result === 'undone').map((s) => s.step),
         );
       }
       if (outcome.verdict === 'error') throw new CodedError(outcome.errorCode ?? 'internal', outcome.reason);

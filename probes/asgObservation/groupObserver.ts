@@ -112,16 +112,6 @@ export class GroupObserver {
 }
 
 /**
- * How long a drill waits for its group to be at rest before it starts, from the drill's own timeout: a
- * just-deployed target still 'initial', or the instances an earlier drill's rollback removed still draining
- * for the deregistration delay (ELB's default 300 s) and shutting down. Half the timeout on the fast
- * twin; at AWS's pace (timeouts of 900 s) it reaches the 480 s cap.
- */
-export function groupSettleS(timeoutS: number): number {
-  return Math.min(480, Math.max(5, timeoutS / 2));
-}
-
-/**
  * Looks at the group until `problemOf` finds nothing wrong (e.g. a just-deployed target still 'initial'),
  * for at most `budgetMs`; the last problem, or undefined once the group is settled.
  */

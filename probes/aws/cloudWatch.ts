@@ -1,8 +1,10 @@
-// Read-only CloudWatch metric reads: GetMetricStatistics for one metric, GetMetricData for several.
+// Read-only CloudWatch reads: GetMetricStatistics for one metric, GetMetricData for several, and the state
+// of named alarms.
 
 import {
   type CloudWatchClient,
   type Datapoint,
+  DescribeAlarmsCommand,
   type Dimension,
   GetMetricStatisticsCommand,
   type MetricDataQuery,
@@ -84,4 +86,17 @@ export async function getMetricData(
   }
   for (const series of byId.values()) series.points.sort((a, b) => a.at.getTime() - b.at.getTime());
   return [...byId.values()];
+}
+
+/** The state (ALARM, OK, INSUFFICIENT_DATA) of each named alarm that exists. */
+export async function alarmStates(
+  cloudWatch: CloudWatchClient,
+  names: readonly string[],
+  signal?: AbortSignal,
+): Promise<Map<string, string>> {
+  const output = await awsCall(cloudWatch, new DescribeAlarmsCommand({ AlarmNames: names.slice(0, 100) }), {
+    subject: `alarm ${names[0] ?? ''}${names.length > 1 ? ` and ${names.length - 1} more` : ''}`,
+    ...(signal ? { signal } : {}),
+  });
+  return new Map((output.MetricAlarms ?? []).map((a) => [a.AlarmName ?? '', a.StateValue ?? 'unknown']));
 }

@@ -9,6 +9,7 @@ export const readActions = [
   'autoscaling:DescribeScalingActivities',
   'cloudfront:GetDistribution',
   'cloudfront:ListDistributions',
+  'cloudwatch:DescribeAlarms',
   'cloudwatch:GetMetricData',
   'cloudwatch:GetMetricStatistics',
   'ec2:DescribeInstances',

@@ -7,6 +7,7 @@ import { twinPaces } from '../../fixtures/twin/pace.ts';
 import { type RunningTwin, startTwin } from '../../fixtures/twin/startTwin.ts';
 import type { CheckResult } from '../../reports/evidence.ts';
 import { labdrill, readReport } from '../e2e/labdrillCommand.ts';
+import { labdrillTables } from '../e2e/labdrillTables.ts';
 
 // The drills against a twin at AWS's own pace, with labdrill's default thresholds: a target-tracking
 // scale-out of several minutes, a Multi-AZ failover of 60–120 s with a late AZ swap, and a self-heal that
@@ -102,6 +103,8 @@ describe('drills at AWS pace', () => {
       });
       expect(restore.code, restore.explain()).toBe(0);
       expect(twin.state.autoScalingGroup.desiredCapacity).toBe(2);
+      // The failover's heartbeat table was journalled and dropped at the rollback.
+      expect(await labdrillTables(twin)).toEqual([]);
     },
     40 * 60_000,
   );

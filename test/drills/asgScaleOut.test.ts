@@ -30,6 +30,10 @@ const labPolicy: ScalingPolicy = {
     DisableScaleIn: false,
   },
   Enabled: true,
+  Alarms: [
+    { AlarmName: 'TargetTracking-lab-vpc-asg-AlarmHigh-9f1c2d3e-0000-4000-8000-000000000001' },
+    { AlarmName: 'TargetTracking-lab-vpc-asg-AlarmLow-9f1c2d3e-0000-4000-8000-000000000002' },
+  ],
 };
 
 function observation(
@@ -64,7 +68,13 @@ const s = (sec: number) => t0 + sec * 1000;
 
 describe('cpuPolicyOf', () => {
   it('finds the target-tracking policy on average CPU and its target', () => {
-    expect(cpuPolicyOf([labPolicy])).toEqual({ name: 'lab-policy-01', targetValue: 7, enabled: true });
+    expect(cpuPolicyOf([labPolicy])).toEqual({
+      name: 'lab-policy-01',
+      targetValue: 7,
+      enabled: true,
+      // The alarm the cool-down waits on before the capacity is put back.
+      alarmHigh: ['TargetTracking-lab-vpc-asg-AlarmHigh-9f1c2d3e-0000-4000-8000-000000000001'],
+    });
     expect(
       cpuPolicyOf([{ ...labPolicy, PolicyType: 'SimpleScaling', TargetTrackingConfiguration: undefined }]),
     ).toBeNull();

@@ -10,6 +10,7 @@ import {
   rdsFailoverDrill,
 } from '../../drills/rdsFailover.ts';
 import { parseFaults } from '../../fixtures/twin/faults.ts';
+import { type TwinPace, twinPaces } from '../../fixtures/twin/pace.ts';
 import { type RunningTwin, startTwin } from '../../fixtures/twin/startTwin.ts';
 import { type AwsClients, createAwsClients } from '../../probes/aws/awsClients.ts';
 import { EvidenceRecorder } from '../../reports/evidence.ts';
@@ -22,8 +23,11 @@ let workDir = '';
 const twins: RunningTwin[] = [];
 const clientSets: AwsClients[] = [];
 
-async function twinWith(faults: string[] = []): Promise<{ twin: RunningTwin; clients: AwsClients }> {
-  const twin = await startTwin({ workDir, faults: parseFaults(faults.join(',')) });
+async function twinWith(
+  faults: string[] = [],
+  pace: TwinPace = twinPaces.fast,
+): Promise<{ twin: RunningTwin; clients: AwsClients }> {
+  const twin = await startTwin({ workDir, faults: parseFaults(faults.join(',')), pace });
   twins.push(twin);
   Object.assign(process.env, twin.awsEnv);
   const clients = createAwsClients(twin.stack);
@@ -107,6 +111,32 @@ describe('rds.failover.drill against the twin', () => {
     expect(result.result?.after?.az).toBe(result.result?.before.secondaryAz);
     expect(evidence.evidence.measurements.map((m) => m.name)).toContain('DNS swap after the failover call');
   }, 45_000);
+
+  it('ends as an error that says when to try again when RDS abandons a failover soon after another', async () => {
+    // RDS-EVENT-0034: the twin refuses a forced failover within two minutes of the last one.
+    const { twin, clients } = await twinWith([], { ...twinPaces.fast, rdsFailoverRefusedWithinMs: 120_000 });
+    const drill = () => rdsFailoverDrill({ ...target(twin), instance: 'lab-vpc-rds' });
+    const first = await runDrill(drill(), {
+      journal: join(workDir, 'journal-first.jsonl'),
+      clients,
+      handleProcessSignals: false,
+    });
+    expect(first.outcome.verdict, first.outcome.reason).toBe('pass');
+    const primaryIp = twin.state.rdsInstance('lab-vpc-rds')!.primary.privateIp;
+    const second = await runDrill(drill(), {
+      journal: join(workDir, 'journal-second.jsonl'),
+      clients,
+      handleProcessSignals: false,
+    });
+    expect(second.outcome.verdict, second.outcome.reason).toBe('error');
+    expect(second.outcome.errorCode).toBe('rds.failover-refused');
+    expect(second.outcome.reason).toMatch(
+      /^RDS abandoned the failover of lab-vpc-rds because another one happened recently \(RDS-EVENT-0034: "Abandoning user requested failover.*"\); it only rebooted the primary, so nothing was measured\. Try again after \d\d:\d\d:\d\d UTC$/,
+    );
+    expect(second.outcome.reason).not.toMatch(/DNS did not move/);
+    // Nothing moved: the primary is where the first failover put it.
+    expect(twin.state.rdsInstance('lab-vpc-rds')!.primary.privateIp).toBe(primaryIp);
+  }, 60_000);
 
   it('fails on a Single-AZ instance with the error RDS gives, and says to turn on Multi-AZ', async () => {
     const { twin, clients } = await twinWith(['rds-single-az']);

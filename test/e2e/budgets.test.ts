@@ -6,17 +6,20 @@ import { parse, stringify } from 'yaml';
 import { parseFaults } from '../../fixtures/twin/faults.ts';
 import { type RunningTwin, startTwin } from '../../fixtures/twin/startTwin.ts';
 import { labdrill, readReport } from './labdrillCommand.ts';
+import { labdrillTables } from './labdrillTables.ts';
 
 // A check that runs past its budget (a small `budgets:` value in the stack file) is stopped: its verdict is
 // error / budget-exceeded in every report format, the drill's rollback completed, `labdrill restore` finds
 // nothing to do, and the stack reads as before. Alone (`labdrill drill`) and with a drill after it.
 
 let twin: RunningTwin;
+let originalPolicy: string | null;
 const dir = mkdtempSync(join(tmpdir(), 'labdrill-budgets-'));
 
 beforeAll(async () => {
   twin = await startTwin({ faults: parseFaults('') });
   await twin.servers.loadBalancer.waitForHealthy({ timeoutMs: 10_000 });
+  originalPolicy = twin.state.bucket.policy;
 });
 
 afterAll(async () => {
@@ -46,8 +49,12 @@ async function expectDesiredBackAt2(): Promise<void> {
   expect(twin.state.autoScalingGroup.desiredCapacity).toBe(2);
 }
 
-async function expectNothingToRestore(config: string, journal: string): Promise<void> {
-  const restore = await labdrill(['restore', '--config', config, '--journal', journal], { env: twin.awsEnv });
+async function expectNothingToRestore(
+  config: string,
+  journal: string,
+  env: Record<string, string> = twin.awsEnv,
+): Promise<void> {
+  const restore = await labdrill(['restore', '--config', config, '--journal', journal], { env });
   expect(restore.code, restore.explain()).toBe(0);
   expect(restore.stdout).toMatch(/nothing to (restore|put back)|no pending/i);
 }
@@ -105,6 +112,104 @@ describe('check budgets', () => {
     await expectNothingToRestore(config, journal);
   });
 
+  /** The stack as it was before a drill: every kind's own reading of "back where it started". */
+  async function expectStackAsBefore(): Promise<void> {
+    const deadline = Date.now() + 60_000;
+    const rds = () => twin.state.rds.instances.every((db) => db.status === 'available');
+    const cluster = () => twin.state.rds.clusters.every((c) => c.status === 'available');
+    const group = () =>
+      twin.state.autoScalingGroup.desiredCapacity === 2 &&
+      twin.state.loadBalancer.targetGroup.targets.filter((t) => t.state === 'healthy').length >= 2;
+    while (!(rds() && cluster() && group()) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect({ rds: rds(), cluster: cluster(), group: group() }).toEqual({
+      rds: true,
+      cluster: true,
+      group: true,
+    });
+    expect(twin.state.bucket.policy).toBe(originalPolicy);
+    expect(await labdrillTables(twin)).toEqual([]);
+  }
+
+  // Each drill kind, alone: a budget that ends it inside its method, whose rollback then completes.
+  for (const [name, id] of [
+    ['rds-failover', 'rds.failover.drill'],
+    ['aurora-failover', 'aurora.failover.drill'],
+    ['self-heal', 'asg.self-heal.drill'],
+  ] as const) {
+    it(`stops ${id} run alone at its budget, rolls it back, and leaves the stack as it was`, async () => {
+      await expectStackAsBefore();
+      const { config, journal } = stackWith(`alone-${name}`, { [id]: 6 });
+      const out = join(dir, `alone-${name}`);
+      const result = await labdrill(['drill', name, '--config', config, '--chaos', '--out', out], {
+        env: twin.awsEnv,
+      });
+      expect(result.code, result.explain()).toBe(1);
+      expectBudgetExceededEverywhere(out, id, 6);
+      await expectStackAsBefore();
+      await expectNothingToRestore(config, journal);
+    });
+  }
+
+  it('stops s3.website.deny-then-allow at its budget mid-change and puts the bucket policy back', async () => {
+    // The twin answers each AWS call after 3 s, so the budget (20 s, of which 5 s are kept for the
+    // rollback) falls between the policy's removal (about 12 s in) and its restore (about 18 s in).
+    const slow = await startTwin({ awsLatencyMs: 3000 });
+    try {
+      const policy = slow.state.bucket.policy;
+      const stack = parse(readFileSync(slow.stackFile, 'utf8')) as Record<string, unknown>;
+      const journal = join(dir, 's3.journal.jsonl');
+      const config = join(dir, 's3.yaml');
+      writeFileSync(
+        config,
+        stringify({
+          ...stack,
+          budgets: { 's3.website.deny-then-allow': 20 },
+          chaos: { allow: true, journal },
+        }),
+      );
+      const out = join(dir, 's3');
+      const result = await labdrill(
+        ['drill', 's3-deny-then-allow', '--config', config, '--chaos', '--out', out],
+        {
+          env: slow.awsEnv,
+        },
+      );
+      expect(result.code, result.explain()).toBe(1);
+      expectBudgetExceededEverywhere(out, 's3.website.deny-then-allow', 20);
+      expect(readReport(out).checks[0]?.reason).toMatch(/put back: delete-bucket-policy$/);
+      expect(slow.state.bucket.policy).toBe(policy);
+      await expectNothingToRestore(config, journal, slow.awsEnv);
+    } finally {
+      await slow.stop();
+    }
+  });
+
+  it('stops a failover drill at its budget and runs a self-heal after it on a stack at rest', async () => {
+    await expectStackAsBefore();
+    const { config, journal } = stackWith('followed-failover', { 'rds.failover.drill': 6 });
+    const out = join(dir, 'followed-failover');
+    const result = await labdrill(
+      [
+        'run',
+        '--config',
+        config,
+        '--chaos',
+        '--only',
+        'rds.failover.drill,asg.self-heal.drill',
+        '--out',
+        out,
+      ],
+      { env: twin.awsEnv, timeoutMs: 100_000 },
+    );
+    expectBudgetExceededEverywhere(out, 'rds.failover.drill', 6);
+    const selfHeal = readReport(out, result).checks.find((c) => c.id === 'asg.self-heal.drill')!;
+    expect(selfHeal.verdict, selfHeal.reason).toBe('pass');
+    await expectStackAsBefore();
+    await expectNothingToRestore(config, journal);
+  });
+
   it('stops a probe at its budget as an error, and shows every budget in labdrill checks', async () => {
     const { config } = stackWith('probe', { 'cf.speedup': 0.1 });
     const out = join(dir, 'probe');
@@ -127,8 +232,8 @@ describe('check budgets', () => {
       (JSON.parse(defaults.stdout) as { id: string; budgetS: number }[]).map((e) => [e.id, e.budgetS]),
     );
     // At AWS's pace: settle 450 s (a draining group) + scaleOutTimeoutS 900 s + the load's stop 120 s +
-    // rollback 300 s.
-    expect(budgets['asg.scale-out.drill']).toBe(1770);
+    // the cool-down 360 s + rollback 300 s.
+    expect(budgets['asg.scale-out.drill']).toBe(2130);
     expect(budgets['asg.self-heal.drill']).toBe(1710);
     expect(budgets['asg.scale-in.observe']).toBe(1920);
     expect(budgets['rds.failover.drill']).toBe(540);
