@@ -14,6 +14,8 @@ import {
   sqlAccessFor,
   withSqlSession,
 } from '../../probes/sql.ts';
+import { executeUndo, type UndoAction, undoActionSchema } from '../../drills/undoActions.ts';
+import { ensureHeartbeatTable } from '../../probes/failover/sqlHeartbeat.ts';
 import { type DnsTestServer, startDnsTestServer, type ZoneRecord } from './dnsTestServer.ts';
 
 const password = 'Sql-Probe-Secret-42';
@@ -62,6 +64,32 @@ afterAll(async () => {
   await dns?.close();
   await cluster?.stop();
   if (workDir) await rm(workDir, { recursive: true, force: true });
+});
+
+describe('the sql.dropTable undo against a real MariaDB', () => {
+  it("drops labdrill's heartbeat table through the endpoint name, and dropping it twice is harmless", async () => {
+    const resolver = `${dns.host}:${dns.port}`;
+    await withSqlSession(optionsFor(addresses.primary), ensureHeartbeatTable);
+    const undo: UndoAction = {
+      type: 'sql.dropTable',
+      table: 'labdrill_heartbeat',
+      host: endpointName,
+      port: cluster.endpoints().writer.port,
+    };
+    const clients = { sql: { credentials: { user: 'admin', password, database: 'labvpcrds' }, resolver } };
+    expect(await executeUndo(undo, clients)).toBe(
+      `dropped labdrill_heartbeat on ${endpointName}:${cluster.endpoints().writer.port}`,
+    );
+    const left = await withSqlSession(optionsFor(addresses.primary), (session) =>
+      session.select("SHOW TABLES LIKE 'labdrill_heartbeat'"),
+    );
+    expect(left).toEqual([]);
+    await executeUndo(undo, clients);
+    // Only labdrill's own tables can be named in a journal.
+    expect(undoActionSchema.safeParse({ ...undo, table: 'SAMPLE' }).success).toBe(false);
+    // Without the stack file's database access the undo says what it needs.
+    await expect(executeUndo(undo, {})).rejects.toThrow(/undo sql.dropTable needs the sql client/);
+  });
 });
 
 describe('SQL probe against a real MariaDB', () => {
