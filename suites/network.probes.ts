@@ -63,11 +63,13 @@ awsCheck('net.sg.least-privilege', [needsVpc, needsAlbName], async (c) => {
   ]);
   const albGroupIds = loadBalancer.SecurityGroups ?? [];
   const appGroupIds = instanceGroupIds(instances);
-  const dbGroupIds = c.stack.rds?.instance
-    ? ((await describeDbInstance(lab.clients.rds, c.stack.rds.instance)).VpcSecurityGroups ?? [])
-        .map((group) => group.VpcSecurityGroupId)
-        .filter((id): id is string => Boolean(id))
-    : [];
+  const db = c.stack.rds?.instance ? await describeDbInstance(lab.clients.rds, c.stack.rds.instance) : null;
+  const dbGroupIds = (db?.VpcSecurityGroups ?? [])
+    .map((group) => group.VpcSecurityGroupId)
+    .filter((id): id is string => Boolean(id));
+  // The ports the stack really uses: where the ALB sends requests, where the database listens.
+  const appPort = (await lab.targetGroups()).find((group) => group.Port !== undefined)?.Port;
+  const dbPort = db?.Endpoint?.Port;
   const bastionRef = c.stack.ec2?.bastion;
   const bastion = bastionRef
     ? await describeInstances(
@@ -85,7 +87,16 @@ awsCheck('net.sg.least-privilege', [needsVpc, needsAlbName], async (c) => {
     ...bastionGroupIds,
   ]);
   return outcomeOf(
-    checkSecurityGroups({ vpcCidrs, albGroupIds, appGroupIds, dbGroupIds, bastionGroupIds, securityGroups }),
+    checkSecurityGroups({
+      vpcCidrs,
+      albGroupIds,
+      appGroupIds,
+      dbGroupIds,
+      bastionGroupIds,
+      securityGroups,
+      ...(appPort !== undefined ? { appPort } : {}),
+      ...(dbPort !== undefined ? { dbPort } : {}),
+    }),
     c,
   );
 });

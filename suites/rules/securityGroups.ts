@@ -4,8 +4,10 @@ import { labelled } from './resourceNames.ts';
 import { joinFixes, type RuleResult, summarize } from './ruleResult.ts';
 import { describeSource, isWorld, sourcesForPort } from './securityGroupRules.ts';
 
-// net.sg.least-privilege: the app SG takes HTTP from the ALB SG; the DB SG takes 3306 only from the VPC
-// CIDR or the app SG; SSH open to the world fails on app and DB groups and is noted on the bastion.
+// net.sg.least-privilege: the app SG takes HTTP from the ALB SG; the DB SG takes MySQL only from the VPC
+// CIDR or the app SG; SSH open to the world fails on app and DB groups and is noted on the bastion. The
+// ports are the stack's own: the target group's port for HTTP and the database endpoint's port for MySQL
+// (80 and 3306 in the lab).
 
 export interface SecurityGroupsInput {
   vpcCidrs: readonly string[];
@@ -16,13 +18,17 @@ export interface SecurityGroupsInput {
   bastionGroupIds?: readonly string[];
   /** Every group named above, as DescribeSecurityGroups returns them. */
   securityGroups: readonly SecurityGroup[];
+  /** The port the ALB's target group sends to (DescribeTargetGroups Port); 80 when unknown. */
+  appPort?: number;
+  /** The database endpoint's port (DescribeDBInstances Endpoint.Port); 3306 when unknown. */
+  dbPort?: number;
 }
 
-const HTTP = 80;
-const MYSQL = 3306;
 const SSH = 22;
 
 export function checkSecurityGroups(input: SecurityGroupsInput): RuleResult {
+  const HTTP = input.appPort ?? 80;
+  const MYSQL = input.dbPort ?? 3306;
   const byId = new Map(input.securityGroups.map((group) => [group.GroupId ?? '', group]));
   const groupsOf = (ids: readonly string[]) =>
     ids.map((id) => byId.get(id)).filter((g): g is SecurityGroup => g !== undefined);
@@ -57,9 +63,11 @@ export function checkSecurityGroups(input: SecurityGroupsInput): RuleResult {
   }
   if (!appHttp.some((source) => source.kind === 'group' && albGroups.has(source.value))) {
     problems.push(
-      `the app security group ${names(input.appGroupIds)} has no HTTP (80) rule from the ALB security group ${names(input.albGroupIds)}`,
+      `the app security group ${names(input.appGroupIds)} has no HTTP (${HTTP}) rule from the ALB security group ${names(input.albGroupIds)}`,
     );
-    fixes.push(`add an inbound rule HTTP 80 to the app security group with the ALB security group as source`);
+    fixes.push(
+      `add an inbound rule ${HTTP === 80 ? 'HTTP 80' : `Custom TCP ${HTTP}`} to the app security group with the ALB security group as source`,
+    );
   }
 
   // DB: MySQL only from inside the VPC or from the app's group.
@@ -74,18 +82,18 @@ export function checkSecurityGroups(input: SecurityGroupsInput): RuleResult {
     );
     if (tooWide.length > 0) {
       problems.push(
-        `the DB security group ${names(input.dbGroupIds)} lets MySQL (3306) in from ${tooWide.map(describeSource).join(', ')}`,
+        `the DB security group ${names(input.dbGroupIds)} lets MySQL (${MYSQL}) in from ${tooWide.map(describeSource).join(', ')}`,
       );
       fixes.push(
-        `limit the DB security group's 3306 rule to the VPC CIDR ${input.vpcCidrs.join(', ')} or the app security group`,
+        `limit the DB security group's ${MYSQL} rule to the VPC CIDR ${input.vpcCidrs.join(', ')} or the app security group`,
       );
     }
     if (dbMysql.length === 0) {
       problems.push(
-        `the DB security group ${names(input.dbGroupIds)} allows no MySQL (3306) traffic, so the app cannot reach the database`,
+        `the DB security group ${names(input.dbGroupIds)} allows no MySQL (${MYSQL}) traffic, so the app cannot reach the database`,
       );
       fixes.push(
-        `add an inbound rule MySQL/Aurora 3306 from the VPC CIDR ${input.vpcCidrs[0] ?? ''} or the app security group`,
+        `add an inbound rule MySQL/Aurora ${MYSQL} from the VPC CIDR ${input.vpcCidrs[0] ?? ''} or the app security group`,
       );
     }
   }
@@ -135,7 +143,7 @@ export function checkSecurityGroups(input: SecurityGroupsInput): RuleResult {
     const fix = joinFixes(fixes);
     return { ok: false, reason: summarize(problems), ...(fix ? { fix } : {}), notes, details };
   }
-  const dbPart = input.dbGroupIds.length > 0 ? '; the DB takes 3306 only from the VPC or the app' : '';
+  const dbPart = input.dbGroupIds.length > 0 ? `; the DB takes ${MYSQL} only from the VPC or the app` : '';
   return {
     ok: true,
     reason: `the app takes HTTP only from the load balancer${dbPart}; no app or DB group opens SSH to the world`,

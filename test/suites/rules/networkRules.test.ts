@@ -154,6 +154,24 @@ describe('net.sg.least-privilege', () => {
     ];
     expect(checkSecurityGroups(input(lab2)).ok).toBe(true);
   });
+
+  it("reads the stack's own ports: an app on 8080 behind the ALB and a database on 3307", () => {
+    const lab = healthyLab();
+    lab.securityGroups.find((g) => g.GroupId === 'sg-0app')!.IpPermissions = [
+      { IpProtocol: 'tcp', FromPort: 8080, ToPort: 8080, UserIdGroupPairs: [{ GroupId: 'sg-0alb' }] },
+    ];
+    lab.securityGroups.find((g) => g.GroupId === 'sg-0db')!.IpPermissions = [
+      { IpProtocol: 'tcp', FromPort: 3307, ToPort: 3307, IpRanges: [{ CidrIp: '10.1.0.0/16' }] },
+    ];
+    // At the lab's fixed 80 and 3306 these rules would fail; at the stack's own ports they pass.
+    expect(checkSecurityGroups(input(lab)).ok).toBe(false);
+    const result = checkSecurityGroups({ ...input(lab), appPort: 8080, dbPort: 3307 });
+    expect(result.ok, result.reason).toBe(true);
+    expect(result.reason).toContain('the DB takes 3307 only from the VPC or the app');
+    const closed = checkSecurityGroups({ ...input(healthyLab()), appPort: 8080, dbPort: 3307 });
+    expect(closed.reason).toContain('has no HTTP (8080) rule from the ALB security group');
+    expect(closed.fix).toContain('add an inbound rule Custom TCP 8080 to the app security group');
+  });
 });
 
 describe('alb.placement', () => {
