@@ -1,5 +1,6 @@
 import type { DistributionSummary } from '@aws-sdk/client-cloudfront';
-import { listDistributions } from '../../probes/aws/cloudFront.ts';
+import type { CloudFrontClient } from '@aws-sdk/client-cloudfront';
+import { getDistribution, listDistributions } from '../../probes/aws/cloudFront.ts';
 import { getBucketWebsite, listBuckets } from '../../probes/aws/s3.ts';
 import type { Stack } from '../schema.ts';
 import { chooseCandidate, listNames } from './chooseCandidate.ts';
@@ -13,6 +14,8 @@ import { describeSelector, selectorMatches } from './selector.ts';
 
 /** GetBucketWebsite is asked of at most this many buckets (one call each). */
 const maxBucketsRead = 50;
+/** GetDistribution is asked of at most this many summaries that came without their origins. */
+const maxDistributionsRead = 20;
 /** The seeds' bucket name. */
 const seedBucket = 'lab-s3-web-hosting';
 
@@ -40,10 +43,34 @@ export function bucketOrigins(
   );
 }
 
+/**
+ * The summaries, with the origins of those that came without them (an AWS implementation may leave
+ * `Origins` out of ListDistributions) read through GetDistribution, for at most maxDistributionsRead.
+ */
+export async function withOrigins(
+  cloudFront: CloudFrontClient,
+  summaries: readonly DistributionSummary[],
+): Promise<DistributionSummary[]> {
+  let reads = 0;
+  return Promise.all(
+    summaries.map(async (summary) => {
+      if ((summary.Origins?.Items?.length ?? 0) > 0 || !summary.Id || reads >= maxDistributionsRead) {
+        return summary;
+      }
+      reads += 1;
+      const full = await getDistribution(cloudFront, summary.Id).catch(() => null);
+      const origins = full?.DistributionConfig?.Origins;
+      return origins ? { ...summary, Origins: origins } : summary;
+    }),
+  );
+}
+
 export async function findWebsite(context: DiscoveryContext): Promise<FoundWebsite> {
   const { selector, region } = context;
   const [distributions, buckets] = await Promise.all([
-    listDistributions(context.clients.cloudFront),
+    listDistributions(context.clients.cloudFront).then((list) =>
+      withOrigins(context.clients.cloudFront, list),
+    ),
     listBuckets(context.clients.s3, region),
   ]);
   const origins = bucketOrigins(distributions, region);

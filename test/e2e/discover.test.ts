@@ -65,6 +65,30 @@ describe('labdrill discover on the twin', () => {
     expect(result.stderr).toMatch(/discover wrote .*alb lab-vpc-alb-asg \(2 targets\)/);
   });
 
+  it('finds the distribution through GetDistribution when the list leaves its origins out', async () => {
+    // Another AWS implementation: ListDistributions summaries without Origins.
+    const { operations } = twin.controlPlane;
+    const list = operations.handlerFor('cloudfront', 'ListDistributions')!;
+    operations.defineOperation('cloudfront', 'ListDistributions', async (params, context) => {
+      const answer = (await list(params, context)) as {
+        DistributionList: { Items: Record<string, unknown>[] };
+      };
+      for (const item of answer.DistributionList.Items) delete item.Origins;
+      return answer;
+    });
+    try {
+      const out = join(dir, 'no-origins.yaml');
+      const result = await discover(['--name-prefix', 'lab-vpc', '--out', out]);
+      expect(result.code, result.explain()).toBe(0);
+      expect(loadStackFile(out).cloudfront).toEqual({
+        url: `https://${twin.state.distribution.domainName}/`,
+        distributionId: twin.state.distribution.id,
+      });
+    } finally {
+      operations.defineOperation('cloudfront', 'ListDistributions', list);
+    }
+  });
+
   it('selects by tag as well', async () => {
     const result = await discover(['--tag', 'Name=lab-vpc']);
     expect(result.code, result.explain()).toBe(0);
