@@ -256,6 +256,16 @@ export function toAwsProbeError(error: unknown, action: string, subject?: string
     return build('timeout', `${action} timed out (no answer within aws.timeoutMs, after retries)`);
   if (has(NETWORK))
     return build('network', `cannot reach the AWS endpoint for ${action} (${facts.code ?? facts.name})`);
+  // An answer that is not in AWS's error format (an HTML 500 page from a proxy or another implementation):
+  // the SDK reports a JSON parse error or "Unknown". Say what came back instead.
+  if (facts.status !== undefined && (facts.name === 'SyntaxError' || code === 'Unknown')) {
+    const service = action.split(':')[0] ?? 'AWS';
+    const about = subject ? ` (${subject})` : '';
+    return build(
+      'other',
+      `HTTP ${facts.status} from ${service} for ${action}, not an AWS error answer${about}`,
+    );
+  }
   if (/NotFound|NoSuch/.test(code) || facts.status === 404) {
     const what = subject ?? 'the resource';
     return build('not-found', `${what} not found (${action}: ${code})`);

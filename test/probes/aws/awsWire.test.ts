@@ -5,13 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { paginateDescribeSubnets } from '@aws-sdk/client-ec2';
 import { DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Stack } from '../../../config/schema.ts';
 import { AwsProbeError, awsCall, awsPaged } from '../../../probes/aws/awsCall.ts';
 import { errorCodeOf } from '../../../probes/errorClassification.ts';
 import { awsClientConfig, createAwsClients } from '../../../probes/aws/awsClients.ts';
 import { LabInventory } from '../../../probes/aws/labInventory.ts';
-import { describeSubnets } from '../../../probes/aws/ec2.ts';
+import { describeSubnets, describeVpcs } from '../../../probes/aws/ec2.ts';
+import { describeInstanceInformation } from '../../../probes/aws/ssm.ts';
 import { describeDbInstance } from '../../../probes/aws/rds.ts';
 import { getBucketPolicy, getPublicAccessBlock } from '../../../probes/aws/s3.ts';
 
@@ -190,6 +192,31 @@ describe('calls over the wire', () => {
       expect(error.action).toBe('rds:DescribeDBInstances');
     } finally {
       clients.destroy();
+    }
+  });
+
+  it('says which service answered with HTTP 500 and a page that is no AWS error, JSON and query protocols alike', async () => {
+    const stack = stackWith({ maxAttempts: 1, endpoints: { ssm: baseUrl, ec2: baseUrl } });
+    const clients = createAwsClients(stack, { credentials });
+    const ssmClient = new SSMClient(awsClientConfig(stack, 'ssm', { credentials }));
+    try {
+      reply = (_request, response) => {
+        response.writeHead(500, { 'content-type': 'text/html' });
+        response.end('<html><body><h1>500 Internal Server Error</h1></body></html>');
+      };
+      const ssm = (await describeInstanceInformation(ssmClient, ['i-0aaa1111aaaa1111a']).catch(
+        (e: unknown) => e,
+      )) as AwsProbeError;
+      expect(ssm).toBeInstanceOf(AwsProbeError);
+      expect(ssm.message).toBe(
+        'HTTP 500 from ssm for ssm:DescribeInstanceInformation, not an AWS error answer',
+      );
+      expect(ssm.message).not.toMatch(/Unexpected token/);
+      const ec2 = (await describeVpcs(clients.ec2, []).catch((e: unknown) => e)) as AwsProbeError;
+      expect(ec2.message).toMatch(/^HTTP 500 from ec2 for ec2:DescribeVpcs, not an AWS error answer/);
+    } finally {
+      clients.destroy();
+      ssmClient.destroy();
     }
   });
 
