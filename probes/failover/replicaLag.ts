@@ -9,7 +9,8 @@ import { quantile } from '../stats/quantiles.ts';
 
 // Replica lag as a client sees it: marker rows written on the primary, each stamped with the moment the
 // primary acknowledged it, and the moment each first shows on the read replica (polled). The rows live in
-// labdrill_replica_marker and this run's rows are removed afterwards.
+// labdrill_replica_marker; this run's rows are removed afterwards, and the table too once no other run's
+// rows are in it, so that a run without --chaos leaves nothing in the student's database.
 
 export const markerTable = 'labdrill_replica_marker';
 
@@ -58,6 +59,17 @@ async function ensureMarkerTable(session: SqlSession): Promise<void> {
        PRIMARY KEY (client_note, seq)
      ) ENGINE=InnoDB`,
   );
+}
+
+/** Deletes this run's markers, and the table when it holds no other run's; never throws. */
+async function removeMarkers(primary: SqlSession, note: string): Promise<void> {
+  try {
+    await primary.execute(`DELETE FROM ${markerTable} WHERE client_note = ?`, [note]);
+    const others = await primary.select(`SELECT 1 FROM ${markerTable} LIMIT 1`);
+    if (others.length === 0) await primary.execute(`DROP TABLE IF EXISTS ${markerTable}`);
+  } catch {
+    // The table may be gone already (another run dropped it), or the primary unreachable: nothing to do.
+  }
 }
 
 /** Lag percentiles of the markers that showed; null when none did. */
@@ -133,9 +145,7 @@ export async function measureReplicaLag(options: ReplicaLagOptions): Promise<Rep
       primaryAddress: primary.address,
     };
   } finally {
-    await primary
-      .execute(`DELETE FROM ${markerTable} WHERE client_note = ?`, [options.note])
-      .catch(() => undefined);
+    await removeMarkers(primary, options.note);
     await Promise.all([primary.close(), replica?.close()]);
   }
 }

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseFaults } from '../../fixtures/twin/faults.ts';
 import { type RunningTwin, startTwin } from '../../fixtures/twin/startTwin.ts';
 import { labdrill } from './labdrillCommand.ts';
+import { labdrillTables } from './labdrillTables.ts';
 
 // The database password and the AWS secret key reach labdrill only through the environment, and must never
 // come back out: not on the terminal, not in report.json, junit.xml, report.html, nor in the drill journal.
@@ -36,8 +37,11 @@ describe('secrets', () => {
     expect(readFileSync(twin.stackFile, 'utf8')).not.toContain(password);
     const out = join(dir, 'out');
     // The SQL checks and the failover drill use the password; a run with and one without the drills.
+    const probeRun = await labdrill(['run', '--config', twin.stackFile, '--out', out], { env: twin.awsEnv });
+    // A run without --chaos leaves nothing in the student's database (rds.replica.lag's markers included).
+    expect(await labdrillTables(twin)).toEqual([]);
     const runs = [
-      await labdrill(['run', '--config', twin.stackFile, '--out', out], { env: twin.awsEnv }),
+      probeRun,
       await labdrill(
         ['drill', 'rds-failover', '--config', twin.stackFile, '--chaos', '--out', join(dir, 'drill-out')],
         // Run from the scratch directory, so that the drill's journal lands there and is searched too.
@@ -56,6 +60,8 @@ describe('secrets', () => {
       ...filesUnder(dir).map((file) => readFileSync(file, 'utf8')),
     ];
     expect(filesUnder(dir).some((file) => file.endsWith('report.html'))).toBe(true);
+    // Nor does a drill: its heartbeat table was dropped at its rollback.
+    expect(await labdrillTables(twin)).toEqual([]);
     for (const text of texts) {
       expect(text).not.toContain(password);
       expect(text).not.toContain(secretKey);
