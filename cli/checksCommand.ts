@@ -33,6 +33,7 @@ export function registerChecksCommand(program: Command): void {
         console.log(
           `${pc.bold(entry.id.padEnd(28))} ${entry.kind.padEnd(6)} ${entry.needs.join('+').padEnd(10)} ${budget}  ${entry.proves}`,
         );
+        if (entry.writes) console.log(`${' '.repeat(28)} ${pc.yellow('writes:')} ${entry.writes}`);
       }
     });
 }

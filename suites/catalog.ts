@@ -12,6 +12,11 @@ export interface CatalogEntry {
   /** A probe that observes what a drill leaves behind: it lives in the drills file and runs after it. */
   afterDrills?: true;
   proves: string;
+  /**
+   * What the check writes to the stack, for every check that writes anything (drills and the few probes
+   * that must), and how it is put back or removed. Every other check only reads.
+   */
+  writes?: string;
 }
 
 export const catalog: readonly CatalogEntry[] = [
@@ -40,6 +45,7 @@ export const catalog: readonly CatalogEntry[] = [
     part: 's3',
     proves:
       'with the bucket policy removed the website answers 403 AccessDenied; restored, 200 again; the policy is byte-identical afterwards',
+    writes: 'removes the bucket policy, then puts it back byte-identical (journalled)',
   },
   {
     id: 'cf.cache.hit',
@@ -116,6 +122,7 @@ export const catalog: readonly CatalogEntry[] = [
     part: 'efs',
     proves:
       'a unique canary written through one instance is read through every other instance (and over HTTP where served), then removed',
+    writes: 'a canary file under efs.path through one instance, removed afterwards',
   },
   {
     id: 'efs.mount-targets',
@@ -167,6 +174,8 @@ export const catalog: readonly CatalogEntry[] = [
     part: 'rds',
     proves:
       'marker rows written on the primary become visible on the read replica with lag p50/p95 under the threshold; CloudWatch ReplicaLag reported beside it (-1: replication not running)',
+    writes:
+      "marker rows in its own table labdrill_replica_marker on the primary; the rows are deleted, and the table dropped once no other run's rows are in it",
   },
   {
     id: 'rds.failover.drill',
@@ -176,6 +185,8 @@ export const catalog: readonly CatalogEntry[] = [
     part: 'rds',
     proves:
       'reboot with failover moves the endpoint to the old standby, AZ and secondary AZ swap, the app answers again within the RTO and no acknowledged write is lost; DNS swap time and downtime measured',
+    writes:
+      'reboots the instance with failover (cannot be undone); heartbeat rows in labdrill_heartbeat, a journalled table dropped at rollback',
   },
   {
     id: 'aurora.failover.drill',
@@ -185,6 +196,8 @@ export const catalog: readonly CatalogEntry[] = [
     part: 'rds',
     proves:
       'FailoverDBCluster makes another instance the writer and the writer endpoint follows it; no acknowledged write is lost; DNS swap time and downtime measured',
+    writes:
+      'fails the cluster over to its reader (cannot be undone); heartbeat rows in labdrill_heartbeat, a journalled table dropped at rollback',
   },
   {
     id: 'asg.config',
@@ -203,6 +216,8 @@ export const catalog: readonly CatalogEntry[] = [
     part: 'asg',
     proves:
       'load through the ALB lifts average CPU past the policy target; desired capacity rises; the new instances are InService and healthy in the target group; the load stops; the timeline is recorded',
+    writes:
+      'load through the ALB, which makes the policy raise desired capacity; min/desired/max are put back (journalled) unless asg.scale-in.observe watches the policy scale in',
   },
   {
     id: 'asg.scale-in.observe',
@@ -221,6 +236,8 @@ export const catalog: readonly CatalogEntry[] = [
     part: 'asg',
     proves:
       'one instance terminated (or stopped) → the group replaces it and the ALB keeps serving; replacement time and error window measured',
+    writes:
+      'terminates (or stops) one instance of the group, which the group replaces; a stopped one is started again (journalled)',
   },
   {
     id: 'dns.custom-domain',

@@ -28,4 +28,16 @@ describe('check catalog', () => {
       expect(row, entry.id).toContain(`| ${entry.kind} | ${entry.needs.join('+')} |`);
     }
   });
+
+  it('lists every check that writes, with what it writes, as the catalog says', () => {
+    const section = readme.slice(
+      readme.indexOf('### Checks that write'),
+      readme.indexOf('### How `alb.round-robin`'),
+    );
+    const listed = [...section.matchAll(/^- `([a-z0-9.-]+)`: (.+)$/gm)].map((m) => [m[1], m[2]]);
+    expect(listed).toEqual(catalog.filter((e) => e.writes).map((e) => [e.id, e.writes]));
+    // Every drill says what it writes.
+    for (const entry of catalog.filter((e) => e.kind === 'drill'))
+      expect(entry.writes, entry.id).toBeTruthy();
+  });
 });
