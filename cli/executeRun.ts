@@ -4,6 +4,7 @@ import { BaseSequencer, startVitest, type TestSpecification } from 'vitest/node'
 import { loadStackFile } from '../config/loadStack.ts';
 import { settingsFor } from '../config/settings.ts';
 import { journalPathFor } from '../drills/journal.ts';
+import { knownHostsFileFor } from '../probes/exec/execForStack.ts';
 import { CheckCollector } from '../reports/checkCollector.ts';
 import type { CheckResult, RunReport } from '../reports/evidence.ts';
 import { writeReportHtml } from '../reports/html/reportHtml.ts';
@@ -23,6 +24,8 @@ export interface RunOptions {
   chaos: boolean;
   outDir: string;
   twinFaults: string[] | null;
+  /** --accept-new-host-key: trust an SSH host key not pinned yet, once, and record it. */
+  acceptNewHostKey?: boolean;
   onCheck?: (result: CheckResult) => void;
 }
 
@@ -53,6 +56,8 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     LABDRILL_CHAOS_REQUESTED: options.chaos ? '1' : '0',
     // Resolved here, in the user's directory: vitest's workers run in the package's directory.
     LABDRILL_JOURNAL: journalPathFor(stack),
+    LABDRILL_KNOWN_HOSTS: knownHostsFileFor(stack),
+    LABDRILL_ACCEPT_NEW_HOST_KEY: options.acceptNewHostKey ? '1' : '0',
   });
   const collector = new CheckCollector({ ...(options.onCheck ? { onCheck: options.onCheck } : {}) });
   const chosen = catalog.filter((entry) => !options.only || options.only.includes(entry.id));

@@ -12,7 +12,14 @@ export interface RunFlags {
   only?: string;
   out: string;
   chaos?: boolean;
+  acceptNewHostKey?: boolean;
 }
+
+/** `--accept-new-host-key`, for the commands whose checks may reach instances over SSH. */
+export const acceptNewHostKeyFlag = [
+  '--accept-new-host-key',
+  "trust an SSH host key that is not pinned yet, once, and record it in exec.knownHosts (OpenSSH's accept-new)",
+] as const;
 
 /** Runs the checks, prints them as they finish, writes the reports; resolves to the exit code. */
 export async function runAndReport(
@@ -26,6 +33,7 @@ export async function runAndReport(
     chaos: flags.chaos === true,
     outDir: resolve(flags.out),
     twinFaults,
+    acceptNewHostKey: flags.acceptNewHostKey === true,
     onCheck: (result) => console.log(checkLine(result)),
   };
   // Bad input stops here, before anything runs.
@@ -48,6 +56,7 @@ export function registerRunCommand(program: Command): void {
     .option('--only <ids>', 'comma-separated check ids to run (see labdrill checks)')
     .option('--out <dir>', 'where to write the reports', 'labdrill-out')
     .option('--chaos', 'also run the drills (needs chaos.allow: true in the stack file)')
+    .option(...acceptNewHostKeyFlag)
     .addHelpText(
       'after',
       `

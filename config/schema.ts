@@ -117,6 +117,24 @@ const execSection = z.discriminatedUnion('via', [
     bastion: z.string().min(1).describe('HOST or HOST:PORT of the bastion'),
     user: z.string().min(1).default('ec2-user'),
     key: z.string().min(1).optional().describe('Path to the private key; the SSH agent when omitted'),
+    knownHosts: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'A known_hosts file: the host keys to trust, and where --accept-new-host-key records new ones (default .labdrill/known_hosts)',
+      ),
+    hostKeys: z
+      .array(
+        z
+          .string()
+          .regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'must be a SHA256 fingerprint as `ssh-keygen -lf` prints it'),
+      )
+      .max(100)
+      .optional()
+      .describe(
+        'Host key fingerprints to trust (bastion and app instances), as `ssh-keygen -lf` prints them',
+      ),
   }),
 ]);
 

@@ -8,6 +8,7 @@ import { httpGet } from '../probes/http.ts';
 import { awsCheck, outcomeOf } from './awsCheck.ts';
 import { failed, passed, skipped } from './check.ts';
 import { httpOptions } from './httpEvidence.ts';
+import { runContext } from './runContext.ts';
 import { checkEfsMountTargets } from './rules/efsMountTargets.ts';
 
 const needsFileSystem: [string, (s: import('../config/schema.ts').Stack) => unknown] = [
@@ -59,7 +60,8 @@ awsCheck('efs.shared', [['exec', (s) => s.exec]], async (c) => {
   const instances = (await c.inventory.appInstances()).filter((i) => i.State?.Name === 'running');
   if (instances.length < 2)
     return skipped(`needs at least two running app instances, found ${instances.length}`, 'stack.unmet');
-  const exec = execForStack(c.stack)!;
+  const { acceptNewHostKey, knownHostsFile } = runContext();
+  const exec = execForStack(c.stack, { acceptNewHostKey, knownHostsFile })!;
   const name = `.labdrill-canary-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
   const content = `labdrill-${randomBytes(8).toString('hex')}`;
   const path = `${mountPath.replace(/\/$/, '')}/${name}`;

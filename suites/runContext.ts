@@ -2,6 +2,7 @@ import { loadStackFile } from '../config/loadStack.ts';
 import type { Stack } from '../config/schema.ts';
 import { type Settings, settingsFor } from '../config/settings.ts';
 import { journalPathFor } from '../drills/journal.ts';
+import { knownHostsFileFor } from '../probes/exec/execForStack.ts';
 
 // What a suite file knows about the run: the stack file, the chosen checks and whether drills may run.
 // It comes through environment variables so that the same suites run from `labdrill run` and from
@@ -19,6 +20,10 @@ export interface RunContext {
   dryRun: boolean;
   /** Where drills journal their undos. */
   journal: string;
+  /** --accept-new-host-key: trust an SSH host key not pinned yet, once, and record it. */
+  acceptNewHostKey: boolean;
+  /** Where SSH host keys are pinned and recorded (exec.knownHosts), resolved in the user's directory. */
+  knownHostsFile: string;
 }
 
 let cached: RunContext | undefined;
@@ -42,6 +47,8 @@ export function runContext(): RunContext {
     chaosRequested: process.env.LABDRILL_CHAOS_REQUESTED === '1',
     dryRun: process.env.LABDRILL_DRY_RUN === '1',
     journal: process.env.LABDRILL_JOURNAL || journalPathFor(stack),
+    acceptNewHostKey: process.env.LABDRILL_ACCEPT_NEW_HOST_KEY === '1',
+    knownHostsFile: process.env.LABDRILL_KNOWN_HOSTS || knownHostsFileFor(stack),
   };
   return cached;
 }

@@ -21,11 +21,19 @@ import {
 
 /**
  * Which host keys are trusted. accept-on-first-use: the first key a host presents during this run is
- * remembered and any other key from it later is refused (fine for a lab tool). allowlist: only keys whose
- * SHA256 fingerprint (as `ssh-keygen -lf` prints it, `SHA256:…`) is listed; see fingerprintsFromKnownHosts.
+ * remembered and any other key from it later is refused. allowlist: only keys whose SHA256 fingerprint
+ * (as `ssh-keygen -lf` prints it, `SHA256:…`) is listed; see fingerprintsFromKnownHosts. accept-new: the
+ * allowlist, plus keys never seen before, recorded for next time. A stack file's exec gets allowlist or
+ * accept-new (probes/exec/execForStack.ts).
  */
 export type HostKeyPolicy =
-  { mode: 'accept-on-first-use' } | { mode: 'allowlist'; fingerprints: readonly string[] };
+  | { mode: 'accept-on-first-use' }
+  | { mode: 'allowlist'; fingerprints: readonly string[] }
+  /**
+   * OpenSSH's accept-new: pinned keys as in allowlist; a host whose key is not pinned is accepted once and
+   * `record` is told its known_hosts line (so the next run pins it).
+   */
+  | { mode: 'accept-new'; fingerprints: readonly string[]; record: (knownHostsLine: string) => void };
 
 export interface SshExecOptions {
   /** HOST, HOST:PORT or [IPv6]:PORT of the bastion; port 22 when omitted. */
@@ -54,6 +62,22 @@ const OUTPUT_LIMIT_BYTES = OUTPUT_LIMIT_CHARS * 4;
 /** The SHA256 fingerprint of an SSH public key blob, in OpenSSH's `SHA256:base64` form. */
 export function hostKeyFingerprint(keyBlob: Buffer): string {
   return `SHA256:${createHash('sha256').update(keyBlob).digest('base64').replace(/=+$/, '')}`;
+}
+
+/** The host as known_hosts names it: `host` on port 22, else `[host]:port`. */
+function knownHostsName(host: string, port: number): string {
+  return port === 22 ? host : `[${host}]:${port}`;
+}
+
+/** A known_hosts line for a host key blob (`host keytype base64`), as OpenSSH writes one. */
+export function knownHostsLine(host: string, keyBlob: Buffer): string {
+  // The blob starts with its key type as an SSH string: a 4-byte length, then the name.
+  const typeLength = keyBlob.length >= 4 ? keyBlob.readUInt32BE(0) : 0;
+  const type =
+    typeLength > 0 && typeLength < 64
+      ? keyBlob.subarray(4, 4 + typeLength).toString('latin1')
+      : 'ssh-unknown';
+  return `${host} ${type} ${keyBlob.toString('base64')}`;
 }
 
 /**
@@ -165,7 +189,7 @@ export function createSshExec(options: SshExecOptions): RemoteExec {
   const targetUser = options.targetUser ?? options.user;
   const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
   const policy: HostKeyPolicy = options.hostKeys ?? { mode: 'accept-on-first-use' };
-  const allowed = policy.mode === 'allowlist' ? new Set(policy.fingerprints) : null;
+  const allowed = policy.mode === 'accept-on-first-use' ? null : new Set(policy.fingerprints);
   const seenHostKeys = new Map<string, string>();
 
   let auth: Promise<Auth> | null = null;
@@ -214,6 +238,7 @@ export function createSshExec(options: SshExecOptions): RemoteExec {
   function openConnection(
     label: string,
     hostKeyId: string,
+    knownHost: string,
     config: ConnectConfig & { sock?: Duplex },
   ): Promise<SshClient> {
     return new Promise<SshClient>((resolve, reject) => {
@@ -224,7 +249,12 @@ export function createSshExec(options: SshExecOptions): RemoteExec {
         const fingerprint = hostKeyFingerprint(key);
         if (allowed !== null) {
           if (allowed.has(fingerprint)) return true;
-          rejectedKey = `${fingerprint} is not in the host key allowlist`;
+          if (policy.mode === 'accept-new') {
+            allowed.add(fingerprint);
+            policy.record(`${knownHostsLine(knownHost, key)} ${label.replace(/\s+/g, '_')}`);
+            return true;
+          }
+          rejectedKey = `${fingerprint}, which is not pinned: add it to exec.hostKeys (or its known_hosts line to exec.knownHosts), or run once with --accept-new-host-key`;
           return false;
         }
         const known = seenHostKeys.get(hostKeyId);
@@ -299,12 +329,17 @@ export function createSshExec(options: SshExecOptions): RemoteExec {
     const connecting = (async () => {
       auth ??= loadAuth();
       const credentials = await auth;
-      return openConnection(bastionLabel, `${bastion.host}:${bastion.port}`, {
-        host: bastion.host,
-        port: bastion.port,
-        username: options.user,
-        ...credentials,
-      });
+      return openConnection(
+        bastionLabel,
+        `${bastion.host}:${bastion.port}`,
+        knownHostsName(bastion.host, bastion.port),
+        {
+          host: bastion.host,
+          port: bastion.port,
+          username: options.user,
+          ...credentials,
+        },
+      );
     })();
     bastionConnection = connecting;
     forgetOnClose(connecting, () => {
@@ -345,7 +380,7 @@ export function createSshExec(options: SshExecOptions): RemoteExec {
         connectTimeoutMs,
         `opening a channel to ${label}`,
       );
-      return openConnection(label, key, {
+      return openConnection(label, key, knownHostsName(ip, port), {
         sock: stream,
         username: targetUser,
         ...credentials,

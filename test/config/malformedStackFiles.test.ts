@@ -117,6 +117,11 @@ const cases: [string, string, RegExp][] = [
     'name: a\ndns: {resolver: "1.2.3.4:99999"}\n',
     /dns\.resolver: the port must be 1–65535/,
   ],
+  [
+    'host-key.yaml',
+    'name: a\nexec: {via: ssh, bastion: b, hostKeys: ["MD5:16:27:ac:a5"]}\n',
+    /exec\.hostKeys\.0: must be a SHA256 fingerprint as `ssh-keygen -lf` prints it/,
+  ],
 ];
 
 describe('malformed stack files', () => {

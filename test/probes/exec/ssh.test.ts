@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileSystemType, readFile, removeFile, writeFile } from '../../../probes/exec/commands.ts';
 import { parseFileSystemType } from '../../../probes/exec/outputs.ts';
+import type { Stack } from '../../../config/schema.ts';
+import { execForStack } from '../../../probes/exec/execForStack.ts';
 import { createSshExec, fingerprintsFromKnownHosts, type SshExecOptions } from '../../../probes/exec/ssh.ts';
 import {
   ExecError,
@@ -311,7 +313,64 @@ describe('SSH transport errors and host keys', () => {
     );
     const error = await firstRun({ hostKeys: { mode: 'allowlist', fingerprints: onlyBastion } });
     expect(error.kind).toBe('host-key');
-    expect(error.message).toMatch(/i-0app .* presented host key SHA256:\S+ is not in the host key allowlist/);
+    expect(error.message).toMatch(
+      /i-0app .* presented host key SHA256:\S+, which is not pinned: add it to exec\.hostKeys \(or its known_hosts line to exec\.knownHosts\), or run once with --accept-new-host-key$/,
+    );
+  });
+
+  it("pins the stack file's keys: refuses unknown ones with the fingerprint, and accept-new records them once", async () => {
+    const knownHosts = join(dir, 'pinned', 'known_hosts');
+    const stack: Stack = {
+      name: 'ssh-pinning',
+      exec: {
+        via: 'ssh',
+        bastion: `127.0.0.1:${bastion.port}`,
+        user,
+        key: join(dir, 'client_key'),
+        knownHosts,
+      },
+    };
+    const fingerprintOf = (name: string) =>
+      /(SHA256:\S+)/.exec(execFileSync('ssh-keygen', ['-lf', join(dir, `host_${name}.pub`)]).toString())![1]!;
+    const runOnce = async (options: { acceptNewHostKey?: boolean }) => {
+      const exec = execForStack(stack, { ...options, knownHostsFile: knownHosts })!;
+      try {
+        return await exec.run(appTarget(), 'echo pinned', { timeoutMs: 10_000 });
+      } finally {
+        await exec.close();
+      }
+    };
+    // Nothing pinned: the bastion's key is refused, and the one line says which fingerprint to pin.
+    const refused = await execError(runOnce({}));
+    expect(refused.kind).toBe('host-key');
+    expect(refused.message).toContain(
+      `bastion 127.0.0.1:${bastion.port} presented host key ${fingerprintOf('bastion')}`,
+    );
+    expect(refused.message).toContain('--accept-new-host-key');
+    expect(existsSync(knownHosts)).toBe(false);
+    // --accept-new-host-key: trusted once and recorded, bastion and app instance both.
+    expect((await runOnce({ acceptNewHostKey: true })).stdout).toBe('pinned\n');
+    const recorded = readFileSync(knownHosts, 'utf8');
+    expect(recorded.split('\n').filter(Boolean)).toHaveLength(2);
+    expect(recorded).toContain(`[127.0.0.1]:${bastion.port} `);
+    expect(fingerprintsFromKnownHosts(recorded).sort()).toEqual(
+      [fingerprintOf('bastion'), fingerprintOf('app')].sort(),
+    );
+    // The next run trusts what was recorded, without the flag, and records nothing more.
+    expect((await runOnce({})).stdout).toBe('pinned\n');
+    expect(readFileSync(knownHosts, 'utf8')).toBe(recorded);
+    // exec.hostKeys pins by fingerprint alone; a key that differs from the pinned one is refused.
+    const onlyBastion: Stack = {
+      ...stack,
+      exec: { ...stack.exec!, knownHosts: join(dir, 'none'), hostKeys: [fingerprintOf('bastion')] },
+    } as Stack;
+    const exec = execForStack(onlyBastion, { knownHostsFile: join(dir, 'none') })!;
+    try {
+      const error = await execError(exec.run(appTarget(), 'true', { timeoutMs: 10_000 }));
+      expect(error.message).toContain(`presented host key ${fingerprintOf('app')}, which is not pinned`);
+    } finally {
+      await exec.close();
+    }
   });
 
   it('cannot be used after close', async () => {
