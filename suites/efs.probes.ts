@@ -73,7 +73,10 @@ awsCheck('efs.shared', [['exec', (s) => s.exec]], async (c) => {
   const [writer, ...readers] = instances;
   const misses: string[] = [];
   try {
-    const written = await exec.run(target(writer!), writeFile(path, content), { timeoutMs });
+    const written = await exec.run(target(writer!), writeFile(path, content), {
+      timeoutMs,
+      signal: c.signal,
+    });
     c.evidence.event(`wrote canary through ${writer!.InstanceId}`, `${path} (exit ${written.exitCode})`);
     if (written.exitCode !== 0) {
       return failed(
@@ -82,7 +85,7 @@ awsCheck('efs.shared', [['exec', (s) => s.exec]], async (c) => {
       );
     }
     for (const reader of readers) {
-      const read = await exec.run(target(reader), readFile(path, 1024), { timeoutMs });
+      const read = await exec.run(target(reader), readFile(path, 1024), { timeoutMs, signal: c.signal });
       const ok = read.exitCode === 0 && read.stdout.trim() === content;
       c.evidence.event(
         `read through ${reader.InstanceId}`,

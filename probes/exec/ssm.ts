@@ -152,6 +152,15 @@ export function createSsmExec(options: SsmExecOptions): RemoteExec {
     const started = performance.now();
     const deadline = started + runOptions.timeoutMs;
     const remaining = (): number => deadline - performance.now();
+    // Each call ends at the run's deadline, or when the check is cancelled.
+    const callSignal = (): AbortSignal =>
+      AbortSignal.any([
+        AbortSignal.timeout(Math.max(1, Math.ceil(remaining()))),
+        ...(runOptions.signal ? [runOptions.signal] : []),
+      ]);
+    const cancelled = (): ExecError =>
+      new ExecError('cancelled', `the command on ${target.instanceId} was cancelled`);
+    if (runOptions.signal?.aborted) throw cancelled();
     const executionTimeoutS = Math.min(
       MAX_EXECUTION_TIMEOUT_S,
       Math.max(1, Math.ceil(runOptions.timeoutMs / 1000)),
@@ -167,10 +176,11 @@ export function createSsmExec(options: SsmExecOptions): RemoteExec {
           TimeoutSeconds: Math.max(MIN_DELIVERY_TIMEOUT_S, executionTimeoutS),
           ...(options.comment === undefined ? {} : { Comment: options.comment.slice(0, 100) }),
         }),
-        { abortSignal: AbortSignal.timeout(Math.max(1, Math.ceil(remaining()))) },
+        { abortSignal: callSignal() },
       );
       commandId = sent.Command?.CommandId;
     } catch (error) {
+      if (runOptions.signal?.aborted) throw cancelled();
       throw toExecError(error, 'SendCommand', target);
     }
     if (typeof commandId !== 'string' || commandId.length === 0 || commandId.length > 64) {
@@ -185,7 +195,15 @@ export function createSsmExec(options: SsmExecOptions): RemoteExec {
     let lastStatus = 'not yet registered';
     for (let poll = 0; poll < maxPolls; poll += 1) {
       const wait = Math.min(delayMs, remaining());
-      if (wait > 0) await sleep(wait);
+      if (wait > 0) {
+        await sleep(wait, undefined, runOptions.signal ? { signal: runOptions.signal } : {}).catch(
+          () => undefined,
+        );
+      }
+      if (runOptions.signal?.aborted) {
+        await cancel(commandId, target);
+        throw cancelled();
+      }
       if (remaining() <= 0) break;
       delayMs = Math.min(maxDelayMs, delayMs * factor);
 
@@ -193,9 +211,13 @@ export function createSsmExec(options: SsmExecOptions): RemoteExec {
       try {
         invocation = await client.send(
           new GetCommandInvocationCommand({ CommandId: commandId, InstanceId: target.instanceId }),
-          { abortSignal: AbortSignal.timeout(Math.max(1, Math.ceil(remaining()))) },
+          { abortSignal: callSignal() },
         );
       } catch (error) {
+        if (runOptions.signal?.aborted) {
+          await cancel(commandId, target);
+          throw cancelled();
+        }
         if (errorFacts(error).name === 'InvocationDoesNotExist') {
           notFound += 1;
           if (notFound > maxNotFound) {

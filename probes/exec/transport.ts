@@ -28,6 +28,8 @@ export interface ExecResult {
 export interface RunOptions {
   /** Upper bound on the whole run: connecting, delivering, running and collecting the output. */
   timeoutMs: number;
+  /** The check's abort signal (its budget, Ctrl-C): the run ends as 'cancelled' when it fires. */
+  signal?: AbortSignal;
 }
 
 export interface RemoteExec {

@@ -282,6 +282,21 @@ describe('SSM transport', () => {
     expect(cancelled.length).toBe(before + 1);
   });
 
+  it("ends as cancelled when the check's signal fires, long before its timeout, and cancels the command", async () => {
+    const before = cancelled.length;
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error('budget')), 300);
+    const error = await exec
+      .run({ instanceId: 'i-0ddddddddddddddd1' }, readFile(`${mount}/x`, 10), {
+        timeoutMs: 30_000,
+        signal: controller.signal,
+      })
+      .catch((e: unknown) => e);
+    // Cancelled, not timed out: the signal ended it, 30 s before its own bound.
+    expect((error as ExecError).kind).toBe('cancelled');
+    expect(cancelled.length).toBe(before + 1);
+  });
+
   it('gives up on an invocation SSM never registers', async () => {
     const limited = createSsmExec({
       client: clientConfig(),
