@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'labdrill-out/', 'config/stack.schema.json'] },
+  { ignores: ['node_modules/', 'labdrill-out/', 'dist/', 'config/stack.schema.json'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

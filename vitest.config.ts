@@ -21,6 +21,8 @@ export default defineConfig({
     : {
         env,
         reporters: ['default', './test/slowestFiles.ts'],
+        // The end-to-end tests run the built `labdrill` command: build it first (test/buildOnce.ts).
+        globalSetup: ['./test/buildOnce.ts'],
         pool: 'forks',
         projects: [
           {

@@ -23,5 +23,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-fund --no-audit
+  npm ci --no-fund --no-audit   # its prepare step builds dist/
+else
+  npm run build                 # the labdrill command is the compiled JavaScript in dist/
 fi

@@ -6,10 +6,8 @@ import { budgetFor } from '../suites/budgets.ts';
 import { catalog } from '../suites/catalog.ts';
 import { checkBudgetIds } from './stackBudgets.ts';
 
-export function registerChecksCommand(program: Command): void {
-  program
-    .command('checks')
-    .description('list the check catalog: id, kind, needs, time budget and what each check proves')
+export function registerChecksCommand(command: Command): void {
+  command
     .option('--json', 'print the catalog as JSON')
     .option('--config <file>', 'show the budgets for this stack file (its thresholds and budgets:)')
     .addHelpText(

@@ -5,10 +5,8 @@ import { type RunFlags, runAndReport } from './runCommand.ts';
 import type { TwinPaceName } from '../fixtures/twin/pace.ts';
 import { paceOption, parseFaultFlag, withTwin } from './twinSession.ts';
 
-export function registerDemoCommand(program: Command): void {
-  program
-    .command('demo')
-    .description('start the local twin of the lab, run the checks against it, stop it, show the report')
+export function registerDemoCommand(command: Command): void {
+  command
     .option('--fault <names>', 'comma-separated faults to inject into the twin (e.g. cf-no-cache,alb-one-az)')
     .option('--only <ids>', 'comma-separated check ids to run')
     .option('--out <dir>', 'where to write the reports', 'labdrill-out')

@@ -122,10 +122,8 @@ export async function runDiscover(flags: DiscoverFlags): Promise<0 | 1> {
   return 0;
 }
 
-export function registerDiscoverCommand(program: Command): void {
-  program
-    .command('discover')
-    .description("find the lab's resources through the AWS APIs (read-only) and write a stack file")
+export function registerDiscoverCommand(command: Command): void {
+  command
     .requiredOption('--region <region>', 'AWS region of the lab, e.g. ap-northeast-2')
     .option('--name-prefix <prefix>', `Name prefix of the lab's resources (default: ${defaultNamePrefix})`)
     .option('--tag <key=value>', 'select resources by this tag instead of by name')

@@ -29,10 +29,8 @@ export function drillIdFor(name: string): string {
   );
 }
 
-export function registerDrillCommand(program: Command): void {
-  program
-    .command('drill')
-    .description('run one drill against the stack: it changes the stack, measures, and always puts it back')
+export function registerDrillCommand(command: Command): void {
+  command
     .argument(
       '<name>',
       'the drill: s3-deny-then-allow, rds-failover, aurora-failover, scale-out, self-heal (or its check id)',

@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { BaseSequencer, startVitest, type TestSpecification } from 'vitest/node';
 import { loadStackFile } from '../config/loadStack.ts';
 import { settingsFor } from '../config/settings.ts';
@@ -13,6 +12,7 @@ import { buildRunReport, writeReportJson } from '../reports/runReport.ts';
 import { catalog, checkIds, suiteFileOf } from '../suites/catalog.ts';
 import { budgetFor } from '../suites/budgets.ts';
 import { missingVerdicts } from './missingVerdicts.ts';
+import { labdrillVersion, packageRoot } from './packageRoot.ts';
 
 // `labdrill run`: validate, then start vitest on the suites with the collecting reporter. Probes run first,
 // side by side; drills (only with --chaos and chaos.allow) run after them, one at a time, so that no probe
@@ -33,15 +33,6 @@ export interface RunOutcome {
   report: RunReport;
   files: string[];
   runErrors: string[];
-}
-
-const packageRoot = fileURLToPath(new URL('..', import.meta.url));
-
-export function labdrillVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  };
-  return pkg.version;
 }
 
 export async function executeRun(options: RunOptions): Promise<RunOutcome> {
@@ -124,7 +115,7 @@ async function runVitestPhase(files: string[], collector: CheckCollector, maxWor
     files,
     {
       root: packageRoot,
-      config: `${packageRoot}vitest.config.ts`,
+      config: join(packageRoot, 'vitest.config.ts'),
       watch: false,
       reporters: [collector],
       // Probes wait on the network, not the CPU: more workers than cores keeps the run short.

@@ -1,10 +1,8 @@
 import type { Command } from 'commander';
 import { renderIamPolicyJson } from '../probes/aws/iamPolicy.ts';
 
-export function registerIamPolicyCommand(program: Command): void {
-  program
-    .command('iam-policy')
-    .description('print the minimal IAM policy labdrill needs (generated from the calls it makes)')
+export function registerIamPolicyCommand(command: Command): void {
+  command
     .option('--drills', "the policy for drills too (read + exec + the drills' writes)")
     .option('--exec', 'add remote exec through SSM (for efs.shared) to the read-only policy')
     .addHelpText(

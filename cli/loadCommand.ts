@@ -210,10 +210,8 @@ async function runLoadCommand(flags: LoadFlags): Promise<void> {
   }
 }
 
-export function registerLoadCommand(program: Command): void {
-  program
-    .command('load')
-    .description("send capped HTTP load through the stack's ALB (the lab's ab -n 200000 -c 1000 http://ALB/)")
+export function registerLoadCommand(command: Command): void {
+  command
     .requiredOption(
       '-c, --config <file>',
       'stack file (YAML or JSON); alb.url names the only host load may go to',

@@ -6,12 +6,8 @@ import { formatRestoreReport, restoreFromJournal } from '../drills/restore.ts';
 import { createAwsClients } from '../probes/aws/awsClients.ts';
 import { sqlLoginFor } from '../probes/sql.ts';
 
-export function registerRestoreCommand(program: Command): void {
-  program
-    .command('restore')
-    .description(
-      'put back every change a drill made that its journal says was not undone (after a crash or kill -9)',
-    )
+export function registerRestoreCommand(command: Command): void {
+  command
     .requiredOption('-c, --config <file>', 'stack file (for the region, profile and endpoints)')
     .option('--journal <file>', 'the drill journal (default: chaos.journal, else .labdrill/journal.jsonl)')
     .addHelpText(

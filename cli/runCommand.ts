@@ -2,10 +2,8 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadStackFile } from '../config/loadStack.ts';
 import { settingsFor } from '../config/settings.ts';
-import { exitCodeFor } from '../reports/runReport.ts';
-import { checkLine, githubAnnotations, summaryLines } from '../reports/terminalView.ts';
 import { parseOnly } from './checkSelection.ts';
-import { executeRun, type RunOptions } from './executeRun.ts';
+import type { RunOptions } from './executeRun.ts';
 import { checkBudgetIds } from './stackBudgets.ts';
 
 export interface RunFlags {
@@ -27,17 +25,22 @@ export async function runAndReport(
   flags: RunFlags,
   twinFaults: string[] | null,
 ): Promise<0 | 1> {
+  const stackPath = resolve(stackFile);
+  const only = parseOnly(flags.only);
+  // Bad input stops here, before anything runs (and before the runner and vitest are even loaded).
+  checkBudgetIds(stackPath, settingsFor(loadStackFile(stackPath)));
+  const [{ executeRun }, { exitCodeFor }, { checkLine, githubAnnotations, summaryLines }] = await Promise.all(
+    [import('./executeRun.ts'), import('../reports/runReport.ts'), import('../reports/terminalView.ts')],
+  );
   const options: RunOptions = {
-    stackFile: resolve(stackFile),
-    only: parseOnly(flags.only),
+    stackFile: stackPath,
+    only,
     chaos: flags.chaos === true,
     outDir: resolve(flags.out),
     twinFaults,
     acceptNewHostKey: flags.acceptNewHostKey === true,
     onCheck: (result) => console.log(checkLine(result)),
   };
-  // Bad input stops here, before anything runs.
-  checkBudgetIds(options.stackFile, settingsFor(loadStackFile(options.stackFile)));
   const { report, files, runErrors } = await executeRun(options);
   for (const line of summaryLines(report, files)) console.log(line);
   if (flags.chaos && !report.options.chaos) {
@@ -48,10 +51,8 @@ export async function runAndReport(
   return runErrors.length > 0 ? 1 : exitCodeFor(report);
 }
 
-export function registerRunCommand(program: Command): void {
-  program
-    .command('run')
-    .description('run the checks against a deployed stack and write report.json and junit.xml')
+export function registerRunCommand(command: Command): void {
+  command
     .requiredOption('-c, --config <file>', 'stack file (YAML or JSON)')
     .option('--only <ids>', 'comma-separated check ids to run (see labdrill checks)')
     .option('--out <dir>', 'where to write the reports', 'labdrill-out')

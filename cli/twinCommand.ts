@@ -4,10 +4,8 @@ import { faultRegistry } from '../fixtures/twin/faults.ts';
 import type { TwinPaceName } from '../fixtures/twin/pace.ts';
 import { paceOption, parseFaultFlag, withTwin } from './twinSession.ts';
 
-export function registerTwinCommand(program: Command): void {
-  program
-    .command('twin')
-    .description('start the local twin of the lab and keep it running until Ctrl-C')
+export function registerTwinCommand(command: Command): void {
+  command
     .option('--fault <names>', 'comma-separated faults to inject (see --list-faults)')
     .option('--list-faults', 'list the faults the twin can inject, and exit')
     .option('--twin-log <file>', "append the twin's own log (requests, AWS calls, start-up) to this file")

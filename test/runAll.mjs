@@ -8,6 +8,8 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath, URL } from 'node:url';
 
 const vitest = fileURLToPath(new URL('../node_modules/vitest/vitest.mjs', import.meta.url));
+// `npm test` built dist/ just before; the two projects must not build it again, side by side.
+process.env.LABDRILL_BUILT = '1';
 const extra = process.argv.slice(2);
 
 function run(project, { nice, prefix }) {
