@@ -40,13 +40,24 @@ function stackWith(name: string, budgets: Record<string, number>): { config: str
   return { config, journal };
 }
 
-/** The group back at its starting size: the rollback's, or the policy's own scale-in after the load. */
-async function expectDesiredBackAt2(): Promise<void> {
+/** The stack as it was before a drill: every kind's own reading of "back where it started". */
+async function expectStackAsBefore(): Promise<void> {
   const deadline = Date.now() + 60_000;
-  while (twin.state.autoScalingGroup.desiredCapacity !== 2 && Date.now() < deadline) {
+  const rds = () => twin.state.rds.instances.every((db) => db.status === 'available');
+  const cluster = () => twin.state.rds.clusters.every((c) => c.status === 'available');
+  const group = () =>
+    twin.state.autoScalingGroup.desiredCapacity === 2 &&
+    twin.state.loadBalancer.targetGroup.targets.filter((t) => t.state === 'healthy').length >= 2;
+  while (!(rds() && cluster() && group()) && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  expect(twin.state.autoScalingGroup.desiredCapacity).toBe(2);
+  expect({ rds: rds(), cluster: cluster(), group: group() }).toEqual({
+    rds: true,
+    cluster: true,
+    group: true,
+  });
+  expect(twin.state.bucket.policy).toBe(originalPolicy);
+  expect(await labdrillTables(twin)).toEqual([]);
 }
 
 async function expectNothingToRestore(
@@ -85,52 +96,9 @@ describe('check budgets', () => {
     expect(result.code, result.explain()).toBe(1);
     expect(result.stdout).toMatch(/\[budget-exceeded\]/);
     expectBudgetExceededEverywhere(out, 'asg.scale-out.drill', 6);
-    await expectDesiredBackAt2();
+    await expectStackAsBefore();
     await expectNothingToRestore(config, journal);
   });
-
-  it('stops a drill at its budget and runs the next one from a group at rest', async () => {
-    const { config, journal } = stackWith('followed', { 'asg.scale-out.drill': 6 });
-    const out = join(dir, 'followed');
-    const result = await labdrill(
-      [
-        'run',
-        '--config',
-        config,
-        '--chaos',
-        '--only',
-        'asg.scale-out.drill,asg.self-heal.drill',
-        '--out',
-        out,
-      ],
-      { env: twin.awsEnv, timeoutMs: 100_000 },
-    );
-    expectBudgetExceededEverywhere(out, 'asg.scale-out.drill', 6);
-    const selfHeal = readReport(out, result).checks.find((c) => c.id === 'asg.self-heal.drill')!;
-    expect(selfHeal.verdict, selfHeal.reason).toBe('pass');
-    await expectDesiredBackAt2();
-    await expectNothingToRestore(config, journal);
-  });
-
-  /** The stack as it was before a drill: every kind's own reading of "back where it started". */
-  async function expectStackAsBefore(): Promise<void> {
-    const deadline = Date.now() + 60_000;
-    const rds = () => twin.state.rds.instances.every((db) => db.status === 'available');
-    const cluster = () => twin.state.rds.clusters.every((c) => c.status === 'available');
-    const group = () =>
-      twin.state.autoScalingGroup.desiredCapacity === 2 &&
-      twin.state.loadBalancer.targetGroup.targets.filter((t) => t.state === 'healthy').length >= 2;
-    while (!(rds() && cluster() && group()) && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-    expect({ rds: rds(), cluster: cluster(), group: group() }).toEqual({
-      rds: true,
-      cluster: true,
-      group: true,
-    });
-    expect(twin.state.bucket.policy).toBe(originalPolicy);
-    expect(await labdrillTables(twin)).toEqual([]);
-  }
 
   // Each drill kind, alone: a budget that ends it inside its method, whose rollback then completes.
   for (const [name, id] of [
@@ -186,29 +154,24 @@ describe('check budgets', () => {
     }
   });
 
-  it('stops a failover drill at its budget and runs a self-heal after it on a stack at rest', async () => {
-    await expectStackAsBefore();
-    const { config, journal } = stackWith('followed-failover', { 'rds.failover.drill': 6 });
-    const out = join(dir, 'followed-failover');
-    const result = await labdrill(
-      [
-        'run',
-        '--config',
-        config,
-        '--chaos',
-        '--only',
-        'rds.failover.drill,asg.self-heal.drill',
-        '--out',
-        out,
-      ],
-      { env: twin.awsEnv, timeoutMs: 100_000 },
-    );
-    expectBudgetExceededEverywhere(out, 'rds.failover.drill', 6);
-    const selfHeal = readReport(out, result).checks.find((c) => c.id === 'asg.self-heal.drill')!;
-    expect(selfHeal.verdict, selfHeal.reason).toBe('pass');
-    await expectStackAsBefore();
-    await expectNothingToRestore(config, journal);
-  });
+  // A drill stopped at its budget, followed by another drill: the next one starts from a stack at rest.
+  for (const id of ['asg.scale-out.drill', 'rds.failover.drill'] as const) {
+    it(`stops ${id} at its budget and runs a self-heal after it on a stack at rest`, async () => {
+      await expectStackAsBefore();
+      const name = `followed-${id.split('.')[1]}`;
+      const { config, journal } = stackWith(name, { [id]: 6 });
+      const out = join(dir, name);
+      const result = await labdrill(
+        ['run', '--config', config, '--chaos', '--only', `${id},asg.self-heal.drill`, '--out', out],
+        { env: twin.awsEnv, timeoutMs: 100_000 },
+      );
+      expectBudgetExceededEverywhere(out, id, 6);
+      const selfHeal = readReport(out, result).checks.find((c) => c.id === 'asg.self-heal.drill')!;
+      expect(selfHeal.verdict, selfHeal.reason).toBe('pass');
+      await expectStackAsBefore();
+      await expectNothingToRestore(config, journal);
+    });
+  }
 
   it('stops a probe at its budget as an error, and shows every budget in labdrill checks', async () => {
     const { config } = stackWith('probe', { 'cf.speedup': 0.1 });
