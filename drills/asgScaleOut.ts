@@ -441,6 +441,12 @@ export function asgScaleOutDrill(target: ScaleOutDrillTarget) {
       const page = await httpGet(target.albUrl, target.http);
       if (page.status !== 200) return `the ALB answers ${page.status} before the drill, not 200`;
     },
+    ...(target.restoreCapacity
+      ? {}
+      : {
+          steadyStateAfter: async () =>
+            `${target.groupName} is left scaled out on purpose: asg.scale-in.observe watches its policy scale it back in`,
+        }),
     method: async (ctx) => {
       if (ctx.dryRun) {
         await ctx.change({

@@ -68,6 +68,11 @@ export interface DrillDefinition<T> {
   /** Resolves when the stack is as it should be; a string (or a throw) says why it is not. */
   // Lets a steady state that finds nothing wrong return nothing
   steadyState: (ctx: DrillContext) => Promise<void | string>;
+  /**
+   * The look after the rollback, when it differs from steadyState: a drill that leaves the stack changed on
+   * purpose (the scale-out left for asg.scale-in.observe) says so at once instead of waiting to be at rest.
+   */
+  steadyStateAfter?: (ctx: DrillContext) => Promise<void | string>;
   /** The changes (through ctx.change) and the observations; its result goes to verify. */
   method: (ctx: DrillContext) => Promise<T>;
   /** Judges what the method observed; runs before the rollback. */
@@ -161,7 +166,8 @@ async function checkSteadyStateAfter<T>(
   // stop a little later ends one that does not listen.
   const hardStop = AbortSignal.timeout(limitMs + 5_000);
   try {
-    problem = (await untilAborted(drill.steadyState(afterCtx), hardStop)) ?? undefined;
+    const look = drill.steadyStateAfter ?? drill.steadyState;
+    problem = (await untilAborted(look(afterCtx), hardStop)) ?? undefined;
   } catch (error) {
     problem = `could not check: ${errorText(error)}`;
   } finally {

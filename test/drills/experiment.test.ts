@@ -110,6 +110,28 @@ describe('runDrill', () => {
     expect(evidence.evidence.timeline).toBe(run.timeline);
   });
 
+  it('after the rollback asks steadyStateAfter, when the drill has one, instead of its steady state', async () => {
+    const state = freshState();
+    const rec = recordingExecutors();
+    const evidence = new EvidenceRecorder();
+    const drill = {
+      ...twoStepDrill(state),
+      steadyStateAfter: async () => 'left changed on purpose for a later check',
+    };
+    const run = await runDrill(drill, {
+      journal: freshPath(),
+      clients: {},
+      executors: rec.executors,
+      evidence,
+      handleProcessSignals: false,
+    });
+    expect(run.outcome.verdict).toBe('pass');
+    expect(evidence.evidence.data.steadyStateAfter).toEqual({
+      met: false,
+      problem: 'left changed on purpose for a later check',
+    });
+  });
+
   it('rolls back when verify fails', async () => {
     const state = freshState();
     const rec = recordingExecutors();
