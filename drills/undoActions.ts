@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { heartbeatTable } from '../probes/failover/sqlHeartbeat.ts';
-import { type SqlCredentials, withSqlSession } from '../probes/sql.ts';
+import { type SqlCredentials, SqlProbeError, withSqlSession } from '../probes/sql.ts';
 
 // What a drill writes to the journal before it changes anything: how to put the stack back. An undo is
 // data, not a closure, so that another process (`labdrill restore`) can carry it out after a crash.
@@ -111,6 +111,10 @@ function errorName(error: unknown): string {
 
 /** S3 answers these when the thing to delete is already gone: the undo's goal is met. */
 const alreadyGone = new Set(['NoSuchBucketPolicy', 'NoSuchPublicAccessBlockConfiguration']);
+
+/** How long dropping labdrill's table retries a database that cannot be reached (a failover in progress). */
+const dropTableRetryMs = 180_000;
+const dropTableRetryEveryMs = 2_000;
 
 /** EC2 takes a while to finish stopping; starting must wait for it, but not forever. */
 const stopWaitPolls = 60;
@@ -218,22 +222,30 @@ export const sdkUndoExecutors: UndoExecutors = {
     );
     return `set ${action.groupName} back to min ${action.minSize}, max ${action.maxSize}, desired ${action.desiredCapacity}`;
   },
-  'sql.dropTable': async (action, clients) => {
+  'sql.dropTable': async (action, clients, options) => {
     const sql = need(clients.sql, 'sql', action);
-    await withSqlSession(
-      {
-        endpoint: {
-          host: action.host,
-          port: action.port,
-          ...(sql.resolver ? { resolver: sql.resolver } : {}),
-        },
-        credentials: sql.credentials,
-        connectTimeoutMs: 5000,
-        queryTimeoutMs: 10_000,
-      },
-      (session) => session.execute(`DROP TABLE IF EXISTS ${action.table}`),
-    );
-    return `dropped ${action.table} on ${action.host}:${action.port}`;
+    const session = {
+      endpoint: { host: action.host, port: action.port, ...(sql.resolver ? { resolver: sql.resolver } : {}) },
+      credentials: sql.credentials,
+      connectTimeoutMs: 5000,
+      queryTimeoutMs: 10_000,
+    };
+    // Right after a failover the endpoint may still name the stopped primary: retry while the database
+    // cannot be reached (a Multi-AZ failover takes up to two minutes), until the undo's own deadline.
+    const started = Date.now();
+    for (;;) {
+      try {
+        await withSqlSession(session, (s) => s.execute(`DROP TABLE IF EXISTS ${action.table}`));
+        return `dropped ${action.table} on ${action.host}:${action.port}`;
+      } catch (error) {
+        const unreachable =
+          error instanceof SqlProbeError && ['dns', 'connect', 'timeout'].includes(error.kind);
+        if (!unreachable || Date.now() - started > dropTableRetryMs || options.signal?.aborted) throw error;
+        await sleep(dropTableRetryEveryMs, undefined, options.signal ? { signal: options.signal } : {}).catch(
+          () => undefined,
+        );
+      }
+    }
   },
   'rds.noop': async (action) => `nothing to put back: ${action.note}`,
   none: async (action) => `nothing to put back: ${action.note}`,
