@@ -219,6 +219,46 @@ const probeSection = z
   })
   .describe('Data-plane probe settings');
 
+/**
+ * What the lab expects where labs differ (seed 002's numbers by default: a group of 2 / 2 / 4 with a 7% CPU
+ * target; seed 003 uses 80%). A rubric may carry the same section; when grading, the rubric's values win
+ * over the stack file's, so a student cannot lower the bar by editing their own file.
+ */
+export const expectSection = z
+  .strictObject({
+    asg: z
+      .strictObject({
+        min: z.number().int().min(0).max(1000).optional(),
+        desired: z.number().int().min(0).max(1000).optional(),
+        max: z.number().int().min(1).max(1000).optional(),
+        cpuTarget: z
+          .number()
+          .positive()
+          .max(100)
+          .optional()
+          .describe('Target value (%) of the target-tracking policy on average CPU'),
+      })
+      .optional()
+      .describe('Sizes and CPU target of the Auto Scaling group'),
+    appInstances: z
+      .number()
+      .int()
+      .min(1)
+      .max(1000)
+      .optional()
+      .describe('How many app instances serve the page, when AWS cannot say (default: from AWS, else 2)'),
+    sampleRows: z
+      .number()
+      .int()
+      .min(0)
+      .max(1000)
+      .optional()
+      .describe('The fewest rows of table SAMPLE each app page must show (default 1)'),
+  })
+  .describe("What the lab expects where labs differ; defaults are seed 002's");
+
+export type LabExpectations = z.infer<typeof expectSection>;
+
 const chaosSection = z.strictObject({
   allow: z.boolean().default(false).describe('Drills run only when this is true and --chaos is given'),
   journal: z.string().min(1).optional().describe('Path of the drill journal'),
@@ -246,6 +286,7 @@ export const stackSchema = z
     thresholds: thresholdsSection.optional(),
     budgets: budgetsSection.optional(),
     probe: probeSection.optional(),
+    expect: expectSection.optional(),
     chaos: chaosSection.optional(),
   })
   .describe('A labdrill stack file');

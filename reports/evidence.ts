@@ -41,8 +41,21 @@ export interface SampleSeries {
   values: number[];
 }
 
+/**
+ * One named part of what a check proves (e.g. alb.round-robin's `every-target`, `both-azs`, `even-shares`),
+ * judged on its own so that a rubric can give partial credit. Part names are an interface, like check ids.
+ */
+export interface CheckPart {
+  name: string;
+  passed: boolean;
+  /** One line: what was seen. */
+  detail: string;
+}
+
 export interface Evidence {
   measurements: Measurement[];
+  /** The check's named sub-results, for partial credit (reports/grading). Empty for a check without parts. */
+  parts: CheckPart[];
   excerpts: Excerpt[];
   timeline: TimelineEvent[];
   samples: SampleSeries[];
@@ -96,7 +109,7 @@ export function boundText(text: string, max: number = evidenceLimits.text): stri
 }
 
 export function emptyEvidence(): Evidence {
-  return { measurements: [], excerpts: [], timeline: [], samples: [], notes: [], data: {} };
+  return { measurements: [], parts: [], excerpts: [], timeline: [], samples: [], notes: [], data: {} };
 }
 
 /** Collects evidence for one check, bounding everything as it comes in. */
@@ -147,6 +160,13 @@ export class EvidenceRecorder {
   series(name: string, unit: string, values: number[]): void {
     if (this.evidence.samples.length >= evidenceLimits.listItems) return;
     this.evidence.samples.push({ name, unit, values: values.slice(0, evidenceLimits.seriesValues) });
+  }
+
+  /** Records (or replaces) the named part's result. */
+  part(name: string, passed: boolean, detail: string): void {
+    const parts = this.evidence.parts.filter((p) => p.name !== name);
+    parts.push({ name: boundText(name, 100), passed, detail: boundText(detail, 500) });
+    this.evidence.parts = parts;
   }
 
   note(text: string): void {

@@ -17,6 +17,11 @@ export interface CatalogEntry {
    * that must), and how it is put back or removed. Every other check only reads.
    */
   writes?: string;
+  /**
+   * The check's named parts, each judged on its own and recorded in evidence.parts, so that a rubric can give
+   * partial credit (`parts: { every-target: 2, … }`). Names are an interface, like check ids.
+   */
+  parts?: readonly string[];
 }
 
 export const catalog: readonly CatalogEntry[] = [
@@ -46,6 +51,7 @@ export const catalog: readonly CatalogEntry[] = [
     proves:
       'with the bucket policy removed the website answers 403 AccessDenied; restored, 200 again; the policy is byte-identical afterwards',
     writes: 'removes the bucket policy, then puts it back byte-identical (journalled)',
+    parts: ['denied-403', 'allowed-200', 'policy-identical'],
   },
   {
     id: 'cf.cache.hit',
@@ -55,6 +61,7 @@ export const catalog: readonly CatalogEntry[] = [
     part: 'cloudfront',
     proves:
       'a repeated GET through CloudFront is a "Hit from cloudfront", with Via naming CloudFront and an Age',
+    parts: ['hit', 'via-cloudfront', 'age'],
   },
   {
     id: 'cf.origin',
@@ -63,6 +70,7 @@ export const catalog: readonly CatalogEntry[] = [
     needs: ['aws'],
     part: 'cloudfront',
     proves: "the distribution origin is the lab bucket's website endpoint and a default root object is set",
+    parts: ['origin-bucket', 'default-root-object'],
   },
   {
     id: 'cf.speedup',
@@ -79,6 +87,7 @@ export const catalog: readonly CatalogEntry[] = [
     needs: ['aws'],
     part: 'network',
     proves: 'public and private subnets exist in at least two AZs',
+    parts: ['public-two-azs', 'private-two-azs'],
   },
   {
     id: 'net.routes',
@@ -88,6 +97,7 @@ export const catalog: readonly CatalogEntry[] = [
     part: 'network',
     proves:
       'public subnets route 0.0.0.0/0 to an internet gateway; each private subnet to a NAT gateway in its own AZ',
+    parts: ['public-igw', 'private-nat-same-az'],
   },
   {
     id: 'net.private.no-public-ip',
@@ -105,6 +115,7 @@ export const catalog: readonly CatalogEntry[] = [
     part: 'network',
     proves:
       'the app SG takes HTTP from the ALB SG, the DB SG takes 3306 only from the VPC or the app SG; SSH open to the world is flagged',
+    parts: ['app-from-alb', 'db-from-vpc-or-app', 'no-world-ssh'],
   },
   {
     id: 'ec2.app.page',
@@ -113,6 +124,7 @@ export const catalog: readonly CatalogEntry[] = [
     needs: ['http'],
     part: 'ec2',
     proves: 'every instance page shows instance id, AZ and private IP, and no "Failed to connect to MySQL"',
+    parts: ['metadata', 'no-db-error', 'sample-rows', 'every-instance'],
   },
   {
     id: 'efs.shared',
@@ -123,6 +135,7 @@ export const catalog: readonly CatalogEntry[] = [
     proves:
       'a unique canary written through one instance is read through every other instance (and over HTTP where served), then removed',
     writes: 'a canary file under efs.path through one instance, removed afterwards',
+    parts: ['written', 'read-everywhere'],
   },
   {
     id: 'efs.mount-targets',
@@ -139,6 +152,7 @@ export const catalog: readonly CatalogEntry[] = [
     needs: ['aws'],
     part: 'alb',
     proves: 'every registered target is healthy, with at least one healthy target per AZ',
+    parts: ['all-healthy', 'healthy-per-az'],
   },
   {
     id: 'alb.round-robin',
@@ -148,6 +162,7 @@ export const catalog: readonly CatalogEntry[] = [
     part: 'alb',
     proves:
       'N requests through the ALB reach every healthy target and both AZs, with shares consistent with round robin (chi-square test, N chosen for power), and no 5xx',
+    parts: ['every-target', 'both-azs', 'even-shares'],
   },
   {
     id: 'alb.placement',
@@ -156,6 +171,7 @@ export const catalog: readonly CatalogEntry[] = [
     needs: ['aws'],
     part: 'alb',
     proves: 'the load balancer is internet-facing in public subnets and its targets are in private subnets',
+    parts: ['public-subnets', 'private-targets'],
   },
   {
     id: 'rds.multi-az',
@@ -165,6 +181,7 @@ export const catalog: readonly CatalogEntry[] = [
     part: 'rds',
     proves:
       'MultiAZ is true with a secondary AZ, the instance is not publicly accessible, and backups are on',
+    parts: ['multi-az', 'not-public', 'backups'],
   },
   {
     id: 'rds.replica.lag',
@@ -176,6 +193,7 @@ export const catalog: readonly CatalogEntry[] = [
       'marker rows written on the primary become visible on the read replica with lag p50/p95 under the threshold; CloudWatch ReplicaLag reported beside it (-1: replication not running)',
     writes:
       "marker rows in its own table labdrill_replica_marker on the primary; the rows are deleted, and the table dropped once no other run's rows are in it",
+    parts: ['replicates', 'lag-under-threshold'],
   },
   {
     id: 'rds.failover.drill',
@@ -187,6 +205,7 @@ export const catalog: readonly CatalogEntry[] = [
       'reboot with failover moves the endpoint to the old standby, AZ and secondary AZ swap, the app answers again within the RTO and no acknowledged write is lost; DNS swap time and downtime measured',
     writes:
       'reboots the instance with failover (cannot be undone); heartbeat rows in labdrill_heartbeat, a journalled table dropped at rollback',
+    parts: ['endpoint-moved', 'no-write-lost', 'within-rto'],
   },
   {
     id: 'aurora.failover.drill',
@@ -198,6 +217,7 @@ export const catalog: readonly CatalogEntry[] = [
       'FailoverDBCluster makes another instance the writer and the writer endpoint follows it; no acknowledged write is lost; DNS swap time and downtime measured',
     writes:
       'fails the cluster over to its reader (cannot be undone); heartbeat rows in labdrill_heartbeat, a journalled table dropped at rollback',
+    parts: ['writer-moved', 'no-write-lost', 'within-rto'],
   },
   {
     id: 'asg.config',
@@ -207,6 +227,7 @@ export const catalog: readonly CatalogEntry[] = [
     part: 'asg',
     proves:
       'min/desired/max, launch template and version, private subnets in two AZs, attached target group, ELB health checks, a target-tracking CPU policy',
+    parts: ['sizes', 'launch-template', 'private-two-azs', 'target-group', 'elb-health-check', 'cpu-policy'],
   },
   {
     id: 'asg.scale-out.drill',
@@ -218,6 +239,7 @@ export const catalog: readonly CatalogEntry[] = [
       'load through the ALB lifts average CPU past the policy target; desired capacity rises; the new instances are InService and healthy in the target group; the load stops; the timeline is recorded',
     writes:
       'load through the ALB, which makes the policy raise desired capacity; min/desired/max are put back (journalled) unless asg.scale-in.observe watches the policy scale in',
+    parts: ['alarm-fired', 'desired-rose', 'new-instances-healthy'],
   },
   {
     id: 'asg.scale-in.observe',
@@ -238,6 +260,7 @@ export const catalog: readonly CatalogEntry[] = [
       'one instance terminated (or stopped) → the group replaces it and the ALB keeps serving; replacement time and error window measured',
     writes:
       'terminates (or stops) one instance of the group, which the group replaces; a stopped one is started again (journalled)',
+    parts: ['replaced', 'kept-serving'],
   },
   {
     id: 'dns.custom-domain',
