@@ -219,6 +219,11 @@ function hostileReport(): RunReport {
   const flapping = Array.from({ length: 100_000 }, (_, i) => (i % 1000 < 100 ? 0 : 1));
   const offsets = Array.from({ length: 100_000 }, (_, i) => i * 10 - 5000);
   const evidence: Evidence = {
+    parts: Array.from({ length: 300 }, (_, i) => ({
+      name: `${hostile} ${i}`,
+      passed: i % 2 === 0,
+      detail: hostile,
+    })),
     measurements: Array.from({ length: 1_000 }, (_, i) => ({
       name: `${hostile} ${i}`,
       value: i,
