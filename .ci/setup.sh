@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what labdrill and its twin need: Debian packages (MariaDB for the twin's database,
-# OpenSSH for the SSH exec tests, wrk and ab for the load benchmark) and the Node packages.
+# OpenSSH for the SSH exec tests, wrk and ab for the load benchmark, Chromium with a font and poppler's
+# pdftotext for the tests that open the HTML reports as a person sees them) and the Node packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +11,9 @@ command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || missing+=(ma
 command -v wrk >/dev/null 2>&1 || missing+=(wrk)
 command -v ab >/dev/null 2>&1 || missing+=(apache2-utils)
 command -v djpeg >/dev/null 2>&1 || missing+=(libjpeg-turbo-progs)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "installing ${missing[*]}"
