@@ -1,4 +1,3 @@
-import { afterAll } from 'vitest';
 import type { Stack } from '../config/schema.ts';
 import { asgScaleOutDrill, defaultScaleOutLoad } from '../drills/asgScaleOut.ts';
 import { asgSelfHealDrill, type SelfHealMode } from '../drills/asgSelfHeal.ts';
@@ -12,16 +11,17 @@ import { httpOptions } from './httpEvidence.ts';
 import { runContext } from './runContext.ts';
 
 // The elasticity drills. Both read the group through their own clients, created while the file is
-// collected (so vitest can close them when it is done); their changes go through the drill context's
-// clients, journalled.
+// collected and closed when the run ends; their changes go through the drill context's clients, journalled.
 
 let reads: AwsClients | undefined;
 {
-  const { stack } = runContext();
+  const { stack, resources } = runContext();
   if (!missing(stack)) {
-    const created = createAwsClients(stack);
-    reads = created;
-    afterAll(() => created.destroy());
+    reads = resources.shared(
+      'asg-drill-reads',
+      () => createAwsClients(stack),
+      (clients) => clients.destroy(),
+    );
   }
 }
 

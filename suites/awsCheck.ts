@@ -1,4 +1,3 @@
-import { afterAll } from 'vitest';
 import type { Stack } from '../config/schema.ts';
 import { AwsProbeError } from '../probes/aws/awsCall.ts';
 import { createAwsClients } from '../probes/aws/awsClients.ts';
@@ -10,15 +9,14 @@ import { runContext } from './runContext.ts';
 // Checks that read the stack through the AWS APIs. They skip (saying which field is missing) when the
 // stack file does not describe the AWS side, so a URL-only stack file still runs cleanly.
 
-let inventory: LabInventory | undefined;
-
-function sharedInventory(stack: Stack): LabInventory {
-  if (!inventory) {
-    inventory = new LabInventory(stack, createAwsClients(stack));
-    const created = inventory;
-    afterAll(() => created.clients.destroy());
-  }
-  return inventory;
+/** The run's one inventory: its answers are shared by the run's checks, its clients closed at its end. */
+function sharedInventory(): LabInventory {
+  const { stack, resources } = runContext();
+  return resources.shared(
+    'inventory',
+    () => new LabInventory(stack, createAwsClients(stack)),
+    (inventory) => inventory.clients.destroy(),
+  );
 }
 
 /** Fields a check needs, as dotted paths; the first one missing becomes the skip reason. */
@@ -38,7 +36,7 @@ export function awsCheck(
   // Creating the inventory registers its cleanup with vitest, which must happen while the file is collected.
   const { stack } = runContext();
   const ready = needs.every(([, present]) => Boolean(present(stack))) && Boolean(stack.region);
-  const lab = ready ? sharedInventory(stack) : undefined;
+  const lab = ready ? sharedInventory() : undefined;
   check(id, async (c) => {
     const missing = [needsRegion, ...needs].find(([, present]) => !present(c.stack));
     if (missing || !lab) return skipped(`${missing?.[0] ?? 'region'} is not set in the stack file`);
@@ -63,7 +61,7 @@ export function awsCheck(
 export function inventoryIfConfigured(needs: FieldNeed[]): LabInventory | undefined {
   const { stack } = runContext();
   const ready = Boolean(stack.region) && needs.every(([, present]) => Boolean(present(stack)));
-  return ready ? sharedInventory(stack) : undefined;
+  return ready ? sharedInventory() : undefined;
 }
 
 /** A rule's result as the check's outcome, its details and notes kept as evidence. */

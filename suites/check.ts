@@ -1,4 +1,3 @@
-import { test } from 'vitest';
 import type { Stack } from '../config/schema.ts';
 import type { Settings } from '../config/settings.ts';
 import { untilAborted } from '../drills/experiment.ts';
@@ -6,17 +5,12 @@ import { errorCodeOf } from '../probes/errorClassification.ts';
 import { CodedError, type ErrorCode } from '../reports/errorCodes.ts';
 import { boundText, type CheckResult, EvidenceRecorder, type Verdict } from '../reports/evidence.ts';
 import { budgetFor, rollbackReserveS } from './budgets.ts';
-import { catalogEntry } from './catalog.ts';
-import { runContext } from './runContext.ts';
+import { type CatalogEntry, catalogEntry } from './catalog.ts';
+import { type RunContext, runContext, withRunContext } from './runContext.ts';
 
-// How a suite states a check: `check(id, async (c) => …)` returns an outcome; this module turns it
-// into a vitest test whose task meta carries the verdict and evidence to the reporter.
-
-declare module 'vitest' {
-  interface TaskMeta {
-    labdrill?: CheckResult;
-  }
-}
+// How a suite states a check: `check(id, async (c) => …)` returns an outcome; this module runs it within its
+// budget and turns whatever happens into a verdict with evidence, and hands it to the run's runner (vitest,
+// or the in-process runner).
 
 export interface Outcome {
   verdict: Exclude<Verdict, 'error'>;
@@ -49,82 +43,71 @@ export interface CheckContext {
   budgetS: number;
 }
 
-/** Seconds past a check's budget before vitest itself gives up on it: room to report the verdict. */
-const reportGraceS = 30;
-
-/** A check's failure as vitest shows it; the message is the one-line reason. */
-class CheckFailed extends Error {
-  override readonly name = 'CheckFailed';
-}
-
 export function check(id: string, body: (c: CheckContext) => Promise<Outcome>): void {
   const entry = catalogEntry(id);
   const context = runContext();
   if (context.only && !context.only.has(id)) return;
-  // Probes are read-only, so they may run side by side; drills change the stack and run one at a time,
-  // and so do the probes that observe what a drill leaves behind.
-  const register = entry.kind === 'probe' && !entry.afterDrills ? test.concurrent : test;
   const budgetS = budgetFor(entry, context.settings);
+  context.register({ entry, budgetS, judge: () => judgeCheck(entry, context, budgetS, body) });
+}
+
+/** Runs one check within its budget; whatever happens becomes its verdict, reason, code and evidence. */
+async function judgeCheck(
+  entry: CatalogEntry,
+  context: RunContext,
+  budgetS: number,
+  body: (c: CheckContext) => Promise<Outcome>,
+): Promise<CheckResult> {
   // A drill is stopped early enough for its rollback to fit in the budget, and returns only after it.
   const abortAfterS = entry.kind === 'drill' ? budgetS - rollbackReserveS(budgetS) : budgetS;
-  register(
-    id,
-    async ({ task, skip }) => {
-      const evidence = new EvidenceRecorder();
-      const startedAt = new Date();
-      const budget = new AbortController();
-      const timer = setTimeout(
-        () =>
-          budget.abort(
-            new CodedError('budget-exceeded', `ran past its budget of ${budgetS} s and was stopped`),
-          ),
-        abortAfterS * 1000,
-      );
-      let outcome: Outcome | undefined;
-      let errorReason: string | undefined;
-      let errorCode: ErrorCode | undefined;
-      try {
-        const run = body({
-          stack: context.stack,
-          settings: context.settings,
-          evidence,
-          signal: budget.signal,
-          budgetS,
-        });
-        run.catch(() => {}); // a probe's body may go on after its budget; its late failure is moot
-        outcome = await (entry.kind === 'drill' ? run : untilAborted(run, budget.signal));
-        errorCode = outcome.verdict === 'skip' ? (outcome.errorCode ?? 'config.missing') : undefined;
-      } catch (error) {
-        errorReason = error instanceof Error ? error.message : String(error);
-        const code = errorCodeOf(error);
-        errorCode = budget.signal.aborted && code !== 'rollback-failed' ? 'budget-exceeded' : code;
-      } finally {
-        clearTimeout(timer);
-      }
-      const verdict: Verdict = outcome?.verdict ?? 'error';
-      const reason = boundText(
-        (outcome?.reason ?? `could not measure: ${errorReason}`).split('\n')[0] ?? '',
-        500,
-      );
-      task.meta.labdrill = {
-        id,
-        title: entry.title,
-        kind: entry.kind,
-        needs: entry.needs,
-        verdict,
-        reason,
-        ...(errorCode ? { errorCode } : {}),
-        ...(outcome?.fix ? { fix: boundText(outcome.fix, 500) } : {}),
-        startedAt: startedAt.toISOString(),
-        durationMs: Date.now() - startedAt.getTime(),
-        budgetS,
-        evidence: evidence.evidence,
-      };
-      if (verdict === 'skip') skip(reason);
-      if (verdict === 'fail' || verdict === 'error') {
-        throw new CheckFailed(outcome?.fix ? `${reason} — fix: ${outcome.fix}` : reason);
-      }
-    },
-    (budgetS + reportGraceS) * 1000,
+  const evidence = new EvidenceRecorder();
+  const startedAt = new Date();
+  const budget = new AbortController();
+  const timer = setTimeout(
+    () =>
+      budget.abort(new CodedError('budget-exceeded', `ran past its budget of ${budgetS} s and was stopped`)),
+    abortAfterS * 1000,
   );
+  let outcome: Outcome | undefined;
+  let errorReason: string | undefined;
+  let errorCode: ErrorCode | undefined;
+  try {
+    const run = withRunContext(context, () =>
+      body({
+        stack: context.stack,
+        settings: context.settings,
+        evidence,
+        signal: budget.signal,
+        budgetS,
+      }),
+    );
+    run.catch(() => {}); // a probe's body may go on after its budget; its late failure is moot
+    outcome = await (entry.kind === 'drill' ? run : untilAborted(run, budget.signal));
+    errorCode = outcome.verdict === 'skip' ? (outcome.errorCode ?? 'config.missing') : undefined;
+  } catch (error) {
+    errorReason = error instanceof Error ? error.message : String(error);
+    const code = errorCodeOf(error);
+    errorCode = budget.signal.aborted && code !== 'rollback-failed' ? 'budget-exceeded' : code;
+  } finally {
+    clearTimeout(timer);
+  }
+  const verdict: Verdict = outcome?.verdict ?? 'error';
+  const reason = boundText(
+    (outcome?.reason ?? `could not measure: ${errorReason}`).split('\n')[0] ?? '',
+    500,
+  );
+  return {
+    id: entry.id,
+    title: entry.title,
+    kind: entry.kind,
+    needs: entry.needs,
+    verdict,
+    reason,
+    ...(errorCode ? { errorCode } : {}),
+    ...(outcome?.fix ? { fix: boundText(outcome.fix, 500) } : {}),
+    startedAt: startedAt.toISOString(),
+    durationMs: Date.now() - startedAt.getTime(),
+    budgetS,
+    evidence: evidence.evidence,
+  };
 }

@@ -1,17 +1,20 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { loadStackFile } from '../config/loadStack.ts';
-import type { Stack } from '../config/schema.ts';
+import { type LabExpectations, type Stack } from '../config/schema.ts';
 import { type Settings, settingsFor } from '../config/settings.ts';
 import { journalPathFor } from '../drills/journal.ts';
 import { knownHostsFileFor } from '../probes/exec/execForStack.ts';
+import type { CheckDefinition } from './checkDefinition.ts';
+import { RunResources } from './runResources.ts';
+import { vitestRegistration } from './vitestRegistration.ts';
 
-// What a suite file knows about the run: the stack file, the chosen checks and whether drills may run.
-// It comes through environment variables so that the same suites run from `labdrill run` and from
-// plain `LABDRILL_STACK=stack.yaml npx vitest`.
+// What a suite file knows about the run: the stack, the chosen checks, whether drills may run, and where its
+// checks go. Under vitest (`labdrill run`, or plain `LABDRILL_STACK=stack.yaml npx vitest`) it comes through
+// environment variables and checks become vitest tests. The in-process runner (cli/runInProcess.ts, used to
+// grade a class) gives each run a context of its own, so that many stacks are checked in one process, each
+// with its own stack, credentials and shared AWS inventory.
 
-export interface RunContext {
-  stackFile: string;
-  stack: Stack;
-  settings: Settings;
+export interface RunOptionsSeen {
   only: ReadonlySet<string> | null;
   chaos: boolean;
   /** --chaos was given (whether or not the stack file allows drills). */
@@ -26,19 +29,84 @@ export interface RunContext {
   knownHostsFile: string;
 }
 
-let cached: RunContext | undefined;
+export interface RunContext extends RunOptionsSeen {
+  stackFile: string;
+  stack: Stack;
+  settings: Settings;
+  /** Takes each check the suite files state: a vitest test, or an entry of the in-process runner's list. */
+  register: (definition: CheckDefinition) => void;
+  /** What the run's checks share (the AWS inventory, read-only clients) and its release at the run's end. */
+  resources: RunResources;
+}
+
+/**
+ * The stack as the run sees it: a rubric's expectations (the course's numbers) win over the stack file's,
+ * and a rubric's budget caps lower the file's budgets, so that a student cannot lower the bar in their file.
+ */
+export function stackWithRubric(
+  stack: Stack,
+  expect: LabExpectations | undefined,
+  budgetCaps: Readonly<Record<string, number>> | undefined,
+): Stack {
+  const merged: Stack = { ...stack };
+  if (expect) {
+    merged.expect = {
+      ...stack.expect,
+      ...expect,
+      ...(stack.expect?.asg || expect.asg ? { asg: { ...stack.expect?.asg, ...expect.asg } } : {}),
+    };
+  }
+  if (budgetCaps && Object.keys(budgetCaps).length > 0) {
+    const budgets: Record<string, number> = { ...stack.budgets };
+    for (const [id, cap] of Object.entries(budgetCaps)) budgets[id] = Math.min(budgets[id] ?? cap, cap);
+    merged.budgets = budgets;
+  }
+  return merged;
+}
+
+/** The contexts of in-process runs: the one a check body runs in, found through its async calls. */
+const activeRun = new AsyncLocalStorage<RunContext>();
+/** The context whose suite files are being evaluated right now (collection is synchronous, one at a time). */
+let collecting: RunContext | undefined;
+let fromEnvironment: RunContext | undefined;
 
 export function runContext(): RunContext {
-  if (cached) return cached;
+  return collecting ?? activeRun.getStore() ?? (fromEnvironment ??= contextFromEnvironment());
+}
+
+/** Evaluates `collect` (which imports the suite files) with `context` as the run context. */
+export async function collectChecks(context: RunContext, collect: () => Promise<void>): Promise<void> {
+  if (collecting) throw new Error('suite files are already being collected for another run');
+  collecting = context;
+  try {
+    await collect();
+  } finally {
+    collecting = undefined;
+  }
+}
+
+/** Runs a check body of an in-process run, so that runContext() inside it is that run's. */
+export function withRunContext<T>(context: RunContext, body: () => Promise<T>): Promise<T> {
+  return activeRun.run(context, body);
+}
+
+function contextFromEnvironment(): RunContext {
   const stackFile = process.env.LABDRILL_STACK;
   if (!stackFile) {
     throw new Error(
       'LABDRILL_STACK is not set: name the stack file, e.g. LABDRILL_STACK=stack.yaml npx vitest',
     );
   }
-  const stack = loadStackFile(stackFile);
+  const expect = process.env.LABDRILL_EXPECT
+    ? (JSON.parse(process.env.LABDRILL_EXPECT) as LabExpectations)
+    : undefined;
+  const budgetCaps = process.env.LABDRILL_BUDGET_CAPS
+    ? (JSON.parse(process.env.LABDRILL_BUDGET_CAPS) as Record<string, number>)
+    : undefined;
+  const stack = stackWithRubric(loadStackFile(stackFile), expect, budgetCaps);
   const onlyText = process.env.LABDRILL_ONLY?.trim();
-  cached = {
+  const registration = vitestRegistration();
+  return {
     stackFile,
     stack,
     settings: settingsFor(stack),
@@ -49,6 +117,7 @@ export function runContext(): RunContext {
     journal: process.env.LABDRILL_JOURNAL || journalPathFor(stack),
     acceptNewHostKey: process.env.LABDRILL_ACCEPT_NEW_HOST_KEY === '1',
     knownHostsFile: process.env.LABDRILL_KNOWN_HOSTS || knownHostsFileFor(stack),
+    register: registration.register,
+    resources: new RunResources(registration.afterFile),
   };
-  return cached;
 }

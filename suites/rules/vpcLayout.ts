@@ -1,5 +1,5 @@
 import type { RouteTable, Subnet } from '@aws-sdk/client-ec2';
-import type { RuleResult } from './ruleResult.ts';
+import { partFrom, type RuleResult } from './ruleResult.ts';
 import { isPrivateRole, subnetViews, zonesOf } from './subnetRoles.ts';
 
 // net.vpc.layout: public and private subnets in at least two AZs.
@@ -31,15 +31,19 @@ export function checkVpcLayout(input: VpcLayoutInput): RuleResult {
   const problems: string[] = [];
   const fixes: string[] = [];
   if (views.length === 0) {
+    const none = `the VPC ${input.vpcId} has no subnets`;
     return {
       ok: false,
-      reason: `the VPC ${input.vpcId} has no subnets`,
+      reason: none,
       fix: 'create public and private subnets in two AZs (a and c)',
       details,
+      parts: [partFrom('public-two-azs', [none], ''), partFrom('private-two-azs', [none], '')],
     };
   }
+  const publicProblems: string[] = [];
+  const privateProblems: string[] = [];
   if (publicZones.length < 2) {
-    problems.push(
+    publicProblems.push(
       publicZones.length === 0
         ? 'no subnet is public (none has a route table that sends 0.0.0.0/0 to an internet gateway)'
         : `public subnets only in ${publicZones.join(', ')}`,
@@ -49,7 +53,7 @@ export function checkVpcLayout(input: VpcLayoutInput): RuleResult {
     );
   }
   if (privateZones.length < 2) {
-    problems.push(
+    privateProblems.push(
       privateZones.length === 0
         ? 'no subnet is private'
         : `private subnets only in ${privateZones.join(', ')}`,
@@ -58,17 +62,24 @@ export function checkVpcLayout(input: VpcLayoutInput): RuleResult {
       'make a private subnet in each of two AZs, with its own route table (0.0.0.0/0 to the NAT gateway of that AZ)',
     );
   }
+  problems.push(...publicProblems, ...privateProblems);
+  const parts = [
+    partFrom('public-two-azs', publicProblems, `public subnets in ${publicZones.join(', ')}`),
+    partFrom('private-two-azs', privateProblems, `private subnets in ${privateZones.join(', ')}`),
+  ];
   if (problems.length > 0) {
     return {
       ok: false,
       reason: `${problems.join('; ')}: the lab needs public and private subnets in 2 AZs`,
       fix: fixes.join('; '),
       details,
+      parts,
     };
   }
   return {
     ok: true,
     reason: `public subnets in ${publicZones.join(', ')}; private subnets in ${privateZones.join(', ')}`,
     details,
+    parts,
   };
 }

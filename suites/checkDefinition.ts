@@ -1,0 +1,22 @@
+import type { CheckResult } from '../reports/evidence.ts';
+import type { CatalogEntry } from './catalog.ts';
+
+// A check as the suite files state it, before any runner takes it: its catalog entry, its budget, and the
+// function that runs it to a verdict. vitest (suites/vitestRegistration.ts) and the in-process runner
+// (cli/runInProcess.ts) both take these.
+
+export interface CheckDefinition {
+  entry: CatalogEntry;
+  /** The check's budget in seconds (suites/budgets.ts). */
+  budgetS: number;
+  /** Runs the check within its budget and resolves to its verdict and evidence; never rejects. */
+  judge: () => Promise<CheckResult>;
+}
+
+/** Seconds past a check's budget before the runner itself gives up on it: room to report the verdict. */
+export const reportGraceS = 30;
+
+/** Probes are read-only and may run side by side; drills, and probes that watch what a drill left, may not. */
+export function runsConcurrently(entry: CatalogEntry): boolean {
+  return entry.kind === 'probe' && !entry.afterDrills;
+}
