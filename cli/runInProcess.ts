@@ -1,0 +1,148 @@
+import type { Stack } from '../config/schema.ts';
+import { settingsFor } from '../config/settings.ts';
+import { journalPathFor } from '../drills/journal.ts';
+import { knownHostsFileFor } from '../probes/exec/execForStack.ts';
+import { CodedError } from '../reports/errorCodes.ts';
+import pLimit from 'p-limit';
+import { type CheckResult, emptyEvidence } from '../reports/evidence.ts';
+import { budgetFor } from '../suites/budgets.ts';
+import { catalog, suiteFileOf } from '../suites/catalog.ts';
+import { type CheckDefinition, reportGraceS, runsConcurrently } from '../suites/checkDefinition.ts';
+import { collectChecks, type RunContext } from '../suites/runContext.ts';
+import { RunResources } from '../suites/runResources.ts';
+import { missingVerdicts } from './missingVerdicts.ts';
+
+// The in-process runner: many stacks checked in one process (labdrill grade), each run with a context of its
+// own (stack, credentials, shared AWS inventory). It evaluates the same suite files vitest runs, once per
+// run, and keeps vitest's order: probes side by side, then drills (and what watches them) one at a time in
+// catalog order. Whatever happens, every check asked for comes back with a verdict.
+
+export interface InProcessRunOptions {
+  stackFile: string;
+  /** The stack as the run sees it (a rubric's expectations already merged in: runContext.stackWithRubric). */
+  stack: Stack;
+  only: readonly string[] | null;
+  /** --chaos was given; drills run only when the stack file allows them too. */
+  chaosRequested: boolean;
+  acceptNewHostKey?: boolean;
+  /** How many probes of this run may be in flight at once. */
+  probeConcurrency?: number;
+  onCheck?: (result: CheckResult) => void;
+}
+
+/** Probes wait on the network, not the CPU: a handful at once per stack keeps a run short. */
+const defaultProbeConcurrency = 6;
+
+/** Suite files are evaluated one run at a time (collection is short); their checks then run side by side. */
+let collectionQueue: Promise<void> = Promise.resolve();
+let runNumber = 0;
+
+/** The suite module for this run: a query makes Node evaluate it anew, so that its checks are this run's. */
+function suiteModuleUrl(file: string, run: number): string {
+  const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+  const url = new URL(`../${file.replace(/\.ts$/, extension)}`, import.meta.url);
+  url.searchParams.set('run', String(run));
+  return url.href;
+}
+
+export async function runChecksInProcess(options: InProcessRunOptions): Promise<CheckResult[]> {
+  const { stack } = options;
+  const settings = settingsFor(stack);
+  const startedAt = new Date();
+  const definitions: CheckDefinition[] = [];
+  const resources = new RunResources();
+  const context: RunContext = {
+    stackFile: options.stackFile,
+    stack,
+    settings,
+    only: options.only ? new Set(options.only) : null,
+    chaos: options.chaosRequested && stack.chaos?.allow === true,
+    chaosRequested: options.chaosRequested,
+    dryRun: false,
+    journal: journalPathFor(stack),
+    acceptNewHostKey: options.acceptNewHostKey === true,
+    knownHostsFile: knownHostsFileFor(stack),
+    register: (definition) => definitions.push(definition),
+    resources,
+  };
+  const chosen = catalog.filter((entry) => !options.only || options.only.includes(entry.id));
+  const files = [...new Set(chosen.map(suiteFileOf))];
+  const runErrors: string[] = [];
+  runNumber += 1;
+  const run = runNumber;
+  const collected = collectionQueue.then(() =>
+    collectChecks(context, async () => {
+      for (const file of files) {
+        try {
+          await import(suiteModuleUrl(file, run));
+        } catch (error) {
+          runErrors.push(`${file}: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }
+    }),
+  );
+  collectionQueue = collected.catch(() => {});
+  const results: CheckResult[] = [];
+  const finish = (result: CheckResult) => {
+    results.push(result);
+    options.onCheck?.(result);
+  };
+  try {
+    await collected;
+    const concurrent = definitions.filter((definition) => runsConcurrently(definition.entry));
+    const oneAtATime = definitions.filter((definition) => !runsConcurrently(definition.entry));
+    const limit = pLimit(options.probeConcurrency ?? defaultProbeConcurrency);
+    await Promise.all(
+      concurrent.map((definition) => limit(async () => finish(await judgeWithinGrace(definition)))),
+    );
+    for (const definition of oneAtATime) finish(await judgeWithinGrace(definition));
+  } finally {
+    await resources.releaseAll();
+  }
+  const missing = missingVerdicts({
+    expected: chosen,
+    results,
+    unjudged: [],
+    runErrors,
+    startedAt,
+    budgetOf: (entry) => budgetFor(entry, settings),
+  });
+  for (const result of missing) options.onCheck?.(result);
+  return [...results, ...missing];
+}
+
+/** A check's verdict, or an error record once it runs past its budget and the runner's grace. */
+async function judgeWithinGrace(definition: CheckDefinition): Promise<CheckResult> {
+  const { entry, budgetS } = definition;
+  const startedAt = new Date();
+  let timer: NodeJS.Timeout | undefined;
+  const overrun = new Promise<CheckResult>((resolve) => {
+    timer = setTimeout(
+      () => {
+        const error = new CodedError(
+          'budget-exceeded',
+          `the check ran past its time budget of ${budgetS} s and was stopped`,
+        );
+        resolve({
+          id: entry.id,
+          title: entry.title,
+          kind: entry.kind,
+          needs: [...entry.needs],
+          verdict: 'error',
+          reason: error.message,
+          errorCode: error.code,
+          startedAt: startedAt.toISOString(),
+          durationMs: Date.now() - startedAt.getTime(),
+          budgetS,
+          evidence: emptyEvidence(),
+        });
+      },
+      (budgetS + reportGraceS) * 1000,
+    );
+  });
+  try {
+    return await Promise.race([definition.judge(), overrun]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
