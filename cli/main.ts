@@ -87,7 +87,7 @@ Examples:
 );
 
 /** Errors that are bad input (exit 2, one line) rather than labdrill's own failure. */
-const badInput = new Set(['UsageError', 'StackFileError']);
+const badInput = new Set(['UsageError', 'StackFileError', 'RosterFileError']);
 
 try {
   await program.parseAsync(process.argv);
