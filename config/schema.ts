@@ -32,6 +32,14 @@ const regexSource = z.string().refine(
 const awsSection = z
   .strictObject({
     profile: z.string().min(1).optional().describe('Profile from the shared AWS config/credentials files'),
+    roleArn: z
+      .string()
+      .regex(
+        /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/,
+        'must be an IAM role ARN like arn:aws:iam::123456789012:role/grader',
+      )
+      .optional()
+      .describe('A role to assume (with the profile or default credentials) for every call labdrill makes'),
     expectAccount: z
       .string()
       .regex(/^\d{12}$/, 'must be a 12-digit AWS account id')

@@ -13,6 +13,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { Stack } from '../../config/schema.ts';
+import { assumedRoleCredentials } from './assumedRole.ts';
 
 export const awsDefaults = { timeoutMs: 10_000, maxAttempts: 5 } as const;
 
@@ -126,7 +127,13 @@ export interface AwsClients {
 
 /** One client per service, all configured from the stack file. Call destroy() when done. */
 export function createAwsClients(stack: Stack, overrides: AwsClientOverrides = {}): AwsClients {
-  const config = (service: AwsServiceKey) => awsClientConfig(stack, service, overrides);
+  const roleArn = stack.aws?.roleArn;
+  // With a role to assume, every client signs with the role's credentials, got once with the base ones.
+  const effective: AwsClientOverrides =
+    roleArn && !overrides.credentials
+      ? { credentials: assumedRoleCredentials(roleArn, awsClientConfig(stack, 'sts', overrides)) }
+      : overrides;
+  const config = (service: AwsServiceKey) => awsClientConfig(stack, service, effective);
   const clients = {
     ec2: new EC2Client(config('ec2')),
     elbv2: new ElasticLoadBalancingV2Client(config('elasticloadbalancing')),
