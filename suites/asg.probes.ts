@@ -1,6 +1,6 @@
 import { describePolicies } from '../probes/aws/autoScaling.ts';
 import { awsCheck, needsAsgName, needsVpc, outcomeOf } from './awsCheck.ts';
-import { checkAsgConfig } from './rules/asgConfig.ts';
+import { asgExpectationsOf, checkAsgConfig } from './rules/asgConfig.ts';
 
 awsCheck('asg.config', [needsAsgName, needsVpc], async (c) => {
   const lab = c.inventory;
@@ -10,5 +10,7 @@ awsCheck('asg.config', [needsAsgName, needsVpc], async (c) => {
     lab.subnets(),
     lab.routeTables(),
   ]);
-  return outcomeOf(checkAsgConfig({ group, policies, subnets, routeTables }), c);
+  // The lab's sizes and CPU target, as the stack file (or the rubric grading it) expects them.
+  const { sizes, cpuTarget } = asgExpectationsOf(c.stack.expect);
+  return outcomeOf(checkAsgConfig({ group, policies, subnets, routeTables, expected: sizes, cpuTarget }), c);
 });

@@ -1,7 +1,7 @@
 import type { Instance, RouteTable, Subnet } from '@aws-sdk/client-ec2';
 import type { LoadBalancer } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { labelled } from './resourceNames.ts';
-import { joinFixes, type RuleResult, summarize } from './ruleResult.ts';
+import { joinFixes, partFrom, type RuleResult, summarize } from './ruleResult.ts';
 import { subnetViews } from './subnetRoles.ts';
 
 // alb.placement: an internet-facing load balancer in public subnets of two AZs, with its targets in
@@ -37,14 +37,25 @@ export function checkAlbPlacement(input: AlbPlacementInput): RuleResult {
   });
   const details = { loadBalancer: lbName, scheme: lb.Scheme ?? 'unknown', subnets: lbSubnets, targets };
   const problems: string[] = [];
+  // By part: where the load balancer is (scheme, public subnets, two AZs), and where its targets are.
+  const lbProblems: string[] = [];
+  const targetProblems: string[] = [];
+  const problemIn = (part: string[], text: string) => {
+    problems.push(text);
+    part.push(text);
+  };
   const fixes: string[] = [];
   if (lb.Scheme !== 'internet-facing') {
-    problems.push(`${lbName} is ${lb.Scheme ?? 'not internet-facing'}, so the internet cannot reach it`);
+    problemIn(
+      lbProblems,
+      `${lbName} is ${lb.Scheme ?? 'not internet-facing'}, so the internet cannot reach it`,
+    );
     fixes.push('create the load balancer with scheme "Internet-facing"');
   }
   const notPublic = lbSubnets.filter((s) => s.role !== 'public');
   if (notPublic.length > 0) {
-    problems.push(
+    problemIn(
+      lbProblems,
       `the load balancer is in ${notPublic.map((s) => s.role).includes('unknown') ? 'non-public' : 'private'} subnets ${notPublic.map((s) => `${s.subnet} (${s.az})`).join(', ')}, so the internet cannot reach it`,
     );
     fixes.push(
@@ -53,23 +64,33 @@ export function checkAlbPlacement(input: AlbPlacementInput): RuleResult {
   }
   const lbZones = new Set(lbSubnets.map((s) => s.az));
   if (lbZones.size < 2) {
-    problems.push(`the load balancer is enabled in ${lbZones.size} AZ(s); the lab uses 2`);
+    problemIn(lbProblems, `the load balancer is enabled in ${lbZones.size} AZ(s); the lab uses 2`);
     fixes.push('enable a public subnet in a second AZ on the load balancer');
   }
   const publicTargets = targets.filter((t) => t.role === 'public');
   if (publicTargets.length > 0) {
-    problems.push(
+    problemIn(
+      targetProblems,
       `targets ${publicTargets.map((t) => `${t.instance} in ${t.subnet}`).join(', ')} are in public subnets; app servers belong in the private subnets`,
     );
     fixes.push('launch the app instances (or the Auto Scaling group) in the private subnets');
   }
+  const parts = [
+    partFrom(
+      'public-subnets',
+      lbProblems,
+      `${lbName} is internet-facing in public subnets of ${[...lbZones].sort().join(', ')}`,
+    ),
+    partFrom('private-targets', targetProblems, `its ${targets.length} targets are in private subnets`),
+  ];
   if (problems.length > 0) {
     const fix = joinFixes(fixes);
-    return { ok: false, reason: summarize(problems), ...(fix ? { fix } : {}), details };
+    return { ok: false, reason: summarize(problems), ...(fix ? { fix } : {}), details, parts };
   }
   return {
     ok: true,
     reason: `${lbName} is internet-facing in public subnets of ${[...lbZones].sort().join(', ')}; its ${targets.length} targets are in private subnets`,
     details,
+    parts,
   };
 }

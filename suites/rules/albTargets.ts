@@ -1,5 +1,5 @@
 import type { TargetHealthDescription } from '@aws-sdk/client-elastic-load-balancing-v2';
-import type { RuleResult } from './ruleResult.ts';
+import { partFrom, type RuleResult } from './ruleResult.ts';
 
 // alb.targets.healthy: every registered target healthy, a healthy target in each AZ that has targets, and
 // targets in at least two AZs.
@@ -32,14 +32,33 @@ export function checkAlbTargets(input: AlbTargetsInput): RuleResult {
     healthyByZone[az] = targets.filter((t) => t.az === az && t.state === 'healthy').length;
   const details = { targets, healthyByZone };
   if (targets.length === 0) {
+    const none = 'no targets are registered in the target group';
     return {
       ok: false,
-      reason: 'no targets are registered in the target group',
+      reason: none,
       fix: 'register the app instances (or attach the target group to the Auto Scaling group)',
       details,
+      parts: [partFrom('all-healthy', [none], ''), partFrom('healthy-per-az', [none], '')],
     };
   }
   const unhealthy = targets.filter((t) => t.state !== 'healthy');
+  const zonesWithoutHealthy = zones.filter((az) => healthyByZone[az] === 0);
+  const perZoneText = zones.map((az) => `${healthyByZone[az]} in ${az}`).join(', ');
+  const parts = [
+    partFrom(
+      'all-healthy',
+      unhealthy.map((t) => `${t.id} (${t.az}) is ${t.state}${t.reason ? `: ${t.reason}` : ''}`),
+      `all ${targets.length} targets healthy`,
+    ),
+    partFrom(
+      'healthy-per-az',
+      [
+        ...zonesWithoutHealthy.map((az) => `no healthy target in ${az}`),
+        ...(zones.length < 2 ? [`targets only in ${zones[0]}; the lab needs targets in 2 AZs`] : []),
+      ],
+      `healthy targets: ${perZoneText}`,
+    ),
+  ];
   if (unhealthy.length > 0) {
     const list = unhealthy
       .map(
@@ -54,6 +73,7 @@ export function checkAlbTargets(input: AlbTargetsInput): RuleResult {
       reason: `${unhealthy.length} of ${targets.length} targets are not healthy: ${list}${zonePart}`,
       fix: 'make the health check path answer 200 on the traffic port (Apache running, index.php present, SG allows port 80 from the ALB)',
       details,
+      parts,
     };
   }
   if (zones.length < 2) {
@@ -65,8 +85,8 @@ export function checkAlbTargets(input: AlbTargetsInput): RuleResult {
       reason: `all ${targets.length} targets are in ${zones[0]}; the lab needs targets in 2 AZs`,
       fix: `register an app instance from the load balancer's other AZ${where} in the target group`,
       details,
+      parts,
     };
   }
-  const perZone = zones.map((az) => `${healthyByZone[az]} in ${az}`).join(', ');
-  return { ok: true, reason: `all ${targets.length} targets healthy: ${perZone}`, details };
+  return { ok: true, reason: `all ${targets.length} targets healthy: ${perZoneText}`, details, parts };
 }

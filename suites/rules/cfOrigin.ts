@@ -1,5 +1,5 @@
 import type { Distribution } from '@aws-sdk/client-cloudfront';
-import { joinFixes, type RuleResult, summarize } from './ruleResult.ts';
+import { joinFixes, partFrom, type RuleResult, summarize } from './ruleResult.ts';
 
 // cf.origin: the distribution serves the lab bucket (its website endpoint, or its REST endpoint noted),
 // the default behaviour goes to that origin, a default root object is set, and it is enabled and deployed.
@@ -43,10 +43,18 @@ export function checkCfOrigin(input: CfOriginInput): RuleResult {
   const rootObject = config?.DefaultRootObject ?? '';
   const notes: string[] = [];
   const problems: string[] = [];
+  // By part: whether it serves the bucket (origin, behaviour, enabled, deployed), and its root object.
+  const originProblems: string[] = [];
+  const rootProblems: string[] = [];
+  const problemIn = (part: string[], text: string) => {
+    problems.push(text);
+    part.push(text);
+  };
   const fixes: string[] = [];
   const websiteHost = `${input.bucket}.s3-website.${input.region}.amazonaws.com`;
   if (!labOrigin) {
-    problems.push(
+    problemIn(
+      originProblems,
       `${id} does not use bucket ${input.bucket} as origin (origins: ${origins.map((o) => o.domain).join(', ') || 'none'})`,
     );
     fixes.push(`set the origin domain to the bucket's website endpoint ${websiteHost}`);
@@ -57,24 +65,29 @@ export function checkCfOrigin(input: CfOriginInput): RuleResult {
       );
     }
     if (defaultTarget !== labOrigin.id) {
-      problems.push(
+      problemIn(
+        originProblems,
         `the default behaviour of ${id} sends requests to origin "${defaultTarget}", not to the bucket's origin "${labOrigin.id}"`,
       );
       fixes.push(`point the default behaviour at origin "${labOrigin.id}"`);
     }
   }
   if (!rootObject) {
-    problems.push(
+    problemIn(
+      rootProblems,
       `${id} has no default root object, so its bare URL answers with an error instead of the page`,
     );
     fixes.push('set "Default root object" to the lab page (e.g. mycar.html)');
   }
   if (config?.Enabled !== true) {
-    problems.push(`${id} is disabled`);
+    problemIn(originProblems, `${id} is disabled`);
     fixes.push('enable the distribution');
   }
   if (distribution.Status !== 'Deployed') {
-    problems.push(`${id} is ${distribution.Status ?? 'not deployed'} (changes still spreading to the edges)`);
+    problemIn(
+      originProblems,
+      `${id} is ${distribution.Status ?? 'not deployed'} (changes still spreading to the edges)`,
+    );
     fixes.push('wait until the status is Deployed, then run again');
   }
   const details = {
@@ -86,14 +99,23 @@ export function checkCfOrigin(input: CfOriginInput): RuleResult {
     defaultBehaviourOrigin: defaultTarget,
     origins: origins.map((o) => ({ id: o.id, domain: o.domain, kind: o.kind ?? 'other' })),
   };
+  const parts = [
+    partFrom(
+      'origin-bucket',
+      originProblems,
+      `${id} serves ${labOrigin?.domain} (${labOrigin?.kind === 'website' ? 'website endpoint' : 'REST endpoint'}), enabled and deployed`,
+    ),
+    partFrom('default-root-object', rootProblems, `default root object ${rootObject}`),
+  ];
   if (problems.length > 0) {
     const fix = joinFixes(fixes);
-    return { ok: false, reason: summarize(problems), ...(fix ? { fix } : {}), notes, details };
+    return { ok: false, reason: summarize(problems), ...(fix ? { fix } : {}), notes, details, parts };
   }
   return {
     ok: true,
     reason: `${id} serves ${labOrigin?.domain} (${labOrigin?.kind === 'website' ? 'website endpoint' : 'REST endpoint'}), default root object ${rootObject}, enabled and deployed`,
     notes,
     details,
+    parts,
   };
 }

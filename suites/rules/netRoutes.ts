@@ -1,6 +1,6 @@
 import type { InternetGateway, NatGateway, RouteTable, Subnet } from '@aws-sdk/client-ec2';
 import { labelled } from './resourceNames.ts';
-import { joinFixes, type RuleResult, summarize } from './ruleResult.ts';
+import { joinFixes, partFrom, type RuleResult, summarize } from './ruleResult.ts';
 import { subnetViews } from './subnetRoles.ts';
 
 // net.routes: public subnets send 0.0.0.0/0 to an internet gateway attached to the VPC; each private
@@ -32,6 +32,9 @@ export function checkNetRoutes(input: NetRoutesInput): RuleResult {
   );
   const appSubnets = new Set(input.appSubnetIds ?? []);
   const problems: string[] = [];
+  // The same problems by part: a public subnet's route (public-igw) or a private one's (private-nat-same-az).
+  const publicProblems: string[] = [];
+  const privateProblems: string[] = [];
   const fixes: string[] = [];
   const notes: string[] = [];
   const perSubnet: { [key: string]: string }[] = [];
@@ -41,6 +44,7 @@ export function checkNetRoutes(input: NetRoutesInput): RuleResult {
     let verdict = 'ok';
     const problem = (text: string, fix: string) => {
       problems.push(text);
+      (view.role === 'public' ? publicProblems : privateProblems).push(text);
       fixes.push(fix);
       verdict = text;
     };
@@ -108,15 +112,28 @@ export function checkNetRoutes(input: NetRoutesInput): RuleResult {
   }
 
   const details = { vpcId: input.vpcId, subnets: perSubnet, internetGateways: [...attachedIgws], notes };
-  if (problems.length > 0)
-    return { ok: false, reason: summarize(problems), ...withFix(joinFixes(fixes)), notes, details };
   const privateCount = views.filter((view) => view.role === 'private').length;
   const publicCount = views.filter((view) => view.role === 'public').length;
+  const parts = [
+    partFrom(
+      'public-igw',
+      publicProblems,
+      `${publicCount} public subnet(s) route 0.0.0.0/0 to the internet gateway`,
+    ),
+    partFrom(
+      'private-nat-same-az',
+      privateProblems,
+      `${privateCount} private subnet(s) route 0.0.0.0/0 to the NAT gateway in their own AZ`,
+    ),
+  ];
+  if (problems.length > 0)
+    return { ok: false, reason: summarize(problems), ...withFix(joinFixes(fixes)), notes, details, parts };
   return {
     ok: true,
     reason: `${publicCount} public subnet(s) route to the internet gateway; ${privateCount} private subnet(s) route to the NAT gateway in their own AZ`,
     notes,
     details,
+    parts,
   };
 }
 

@@ -1,7 +1,7 @@
 import type { SecurityGroup } from '@aws-sdk/client-ec2';
 import { cidrWithin } from './cidr.ts';
 import { labelled } from './resourceNames.ts';
-import { joinFixes, type RuleResult, summarize } from './ruleResult.ts';
+import { joinFixes, partFrom, type RuleResult, summarize } from './ruleResult.ts';
 import { describeSource, isWorld, sourcesForPort } from './securityGroupRules.ts';
 
 // net.sg.least-privilege: the app SG takes HTTP from the ALB SG; the DB SG takes MySQL only from the VPC
@@ -42,6 +42,12 @@ export function checkSecurityGroups(input: SecurityGroupsInput): RuleResult {
   const problems: string[] = [];
   const fixes: string[] = [];
   const notes: string[] = [];
+  // Where each problem was found, for the check's parts.
+  const problemsOf = { app: [] as string[], db: [] as string[], ssh: [] as string[] };
+  const problemIn = (part: keyof typeof problemsOf, text: string) => {
+    problems.push(text);
+    problemsOf[part].push(text);
+  };
 
   const missing = [...input.albGroupIds, ...input.appGroupIds, ...input.dbGroupIds].filter(
     (id) => !byId.has(id),
@@ -54,7 +60,8 @@ export function checkSecurityGroups(input: SecurityGroupsInput): RuleResult {
   const albGroups = new Set(input.albGroupIds);
   const worldHttp = appHttp.filter(isWorld);
   if (worldHttp.length > 0) {
-    problems.push(
+    problemIn(
+      'app',
       `the app security group ${names(input.appGroupIds)} takes HTTP from ${worldHttp.map(describeSource).join(', ')}, not only from the load balancer`,
     );
     fixes.push(
@@ -62,7 +69,8 @@ export function checkSecurityGroups(input: SecurityGroupsInput): RuleResult {
     );
   }
   if (!appHttp.some((source) => source.kind === 'group' && albGroups.has(source.value))) {
-    problems.push(
+    problemIn(
+      'app',
       `the app security group ${names(input.appGroupIds)} has no HTTP (${HTTP}) rule from the ALB security group ${names(input.albGroupIds)}`,
     );
     fixes.push(
@@ -81,7 +89,8 @@ export function checkSecurityGroups(input: SecurityGroupsInput): RuleResult {
         : !input.vpcCidrs.some((vpc) => cidrWithin(source.value, vpc)),
     );
     if (tooWide.length > 0) {
-      problems.push(
+      problemIn(
+        'db',
         `the DB security group ${names(input.dbGroupIds)} lets MySQL (${MYSQL}) in from ${tooWide.map(describeSource).join(', ')}`,
       );
       fixes.push(
@@ -89,7 +98,8 @@ export function checkSecurityGroups(input: SecurityGroupsInput): RuleResult {
       );
     }
     if (dbMysql.length === 0) {
-      problems.push(
+      problemIn(
+        'db',
         `the DB security group ${names(input.dbGroupIds)} allows no MySQL (${MYSQL}) traffic, so the app cannot reach the database`,
       );
       fixes.push(
@@ -105,7 +115,8 @@ export function checkSecurityGroups(input: SecurityGroupsInput): RuleResult {
   ] as const) {
     const open = sourcesForPort(groupsOf(ids), SSH).filter(isWorld);
     if (open.length > 0) {
-      problems.push(
+      problemIn(
+        'ssh',
         `the ${role} security group ${names(ids)} opens SSH (22) to ${open.map(describeSource).join(', ')}`,
       );
       fixes.push(
@@ -139,9 +150,23 @@ export function checkSecurityGroups(input: SecurityGroupsInput): RuleResult {
     bastion: { groups: [...bastionIds], ssh: rulesOf(bastionIds, SSH) },
     notes,
   };
+  const parts = [
+    partFrom('app-from-alb', problemsOf.app, `the app takes HTTP (${HTTP}) only from the load balancer`),
+    // Without a database in the stack file there is nothing to judge the DB group on.
+    ...(input.dbGroupIds.length > 0
+      ? [
+          partFrom(
+            'db-from-vpc-or-app',
+            problemsOf.db,
+            `the DB takes MySQL (${MYSQL}) only from the VPC or the app`,
+          ),
+        ]
+      : []),
+    partFrom('no-world-ssh', problemsOf.ssh, 'no app or DB security group opens SSH (22) to the world'),
+  ];
   if (problems.length > 0) {
     const fix = joinFixes(fixes);
-    return { ok: false, reason: summarize(problems), ...(fix ? { fix } : {}), notes, details };
+    return { ok: false, reason: summarize(problems), ...(fix ? { fix } : {}), notes, details, parts };
   }
   const dbPart = input.dbGroupIds.length > 0 ? `; the DB takes ${MYSQL} only from the VPC or the app` : '';
   return {
@@ -149,5 +174,6 @@ export function checkSecurityGroups(input: SecurityGroupsInput): RuleResult {
     reason: `the app takes HTTP only from the load balancer${dbPart}; no app or DB group opens SSH to the world`,
     notes,
     details,
+    parts,
   };
 }
