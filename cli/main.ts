@@ -40,6 +40,11 @@ const commands: readonly CommandEntry[] = [
     load: async () => (await import('./restoreCommand.ts')).registerRestoreCommand,
   },
   {
+    name: 'grade',
+    description: "grade a class: every student's stack against a rubric, one folder each and a class summary",
+    load: async () => (await import('./gradeCommand.ts')).registerGradeCommand,
+  },
+  {
     name: 'twin',
     description: 'start the local twin of the lab and keep it running until Ctrl-C',
     load: async () => (await import('./twinCommand.ts')).registerTwinCommand,

@@ -26,6 +26,8 @@ export interface DiscoverOptions {
   selector: DiscoverySelector;
   /** Written as aws.profile and used for the reads. */
   profile?: string;
+  /** A role to assume for the reads (written as aws.roleArn). */
+  roleArn?: string;
   /** The stack's name; by default the name prefix or the tag's value. */
   name?: string;
   /** A stack file whose fields win over discovered ones (`--merge`). */
@@ -58,7 +60,14 @@ export async function discoverStack(options: DiscoverOptions): Promise<DiscoverO
   const base: Stack = {
     name: options.name ?? defaultName(options.selector),
     region: options.region,
-    ...(options.profile ? { aws: { profile: options.profile } } : {}),
+    ...(options.profile || options.roleArn
+      ? {
+          aws: {
+            ...(options.profile ? { profile: options.profile } : {}),
+            ...(options.roleArn ? { roleArn: options.roleArn } : {}),
+          },
+        }
+      : {}),
   };
   const clients = createAwsClients(base);
   const ssm = new SSMClient(awsClientConfig(base, 'ssm'));
