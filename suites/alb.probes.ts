@@ -1,7 +1,7 @@
 import { AwsProbeError } from '../probes/aws/awsCall.ts';
 import type { LabInventory } from '../probes/aws/labInventory.ts';
 import { sampleServingTargets } from '../probes/servingTargets.ts';
-import { defaultSampleSize, testEvenShares } from '../probes/stats/evenShares.ts';
+import { defaultSampleSize, type EvenSharesResult, testEvenShares } from '../probes/stats/evenShares.ts';
 import type { EvidenceRecorder } from '../reports/evidence.ts';
 import { awsCheck, inventoryIfConfigured, needsAlbName, needsVpc, outcomeOf } from './awsCheck.ts';
 import { check, failed, passed, skipped } from './check.ts';
@@ -75,16 +75,23 @@ check('alb.round-robin', async ({ stack, settings, evidence }) => {
   const zones = Object.keys(served.byZone);
   const answered = requests - served.transportErrors;
   if (answered === 0) throw new Error(`none of ${requests} requests to ${url} was answered`);
+  recordRoundRobinParts(evidence, { test, seen, zones, shares, targets });
+  // Answers that were not pages (5xx, none at all, no instance id) mean not every target served the page.
   if (served.status5xx > 0) {
+    evidence.part('every-target', false, `${served.status5xx} of ${requests} requests got a 5xx`);
     return failed(
       `${served.status5xx} of ${requests} requests through the ALB got a 5xx`,
       'check the target group: every registered target must be healthy and answer on port 80',
     );
   }
   const unanswered = judgeUnanswered(requests, served.transportErrors);
-  if (!unanswered.tolerated) return failed(unanswered.reason);
+  if (!unanswered.tolerated) {
+    evidence.part('every-target', false, unanswered.reason);
+    return failed(unanswered.reason);
+  }
   if (unanswered.note) evidence.note(unanswered.note);
   if (served.unidentified > answered / 2) {
+    evidence.part('every-target', false, `${served.unidentified} of ${answered} pages showed no instance id`);
     return failed(
       `${served.unidentified} of ${answered} pages did not show an instance id`,
       "serve the lab's index.php (instance id and AZ from the metadata service), or set alb.instancePattern",
@@ -107,6 +114,27 @@ check('alb.round-robin', async ({ stack, settings, evidence }) => {
     `${answered} requests over ${seen.length} targets in ${zones.length} AZs: ${shares} (p = ${test.pValue.toFixed(3)})`,
   );
 });
+
+/** alb.round-robin's parts, each judged on the answered requests whatever else failed. */
+function recordRoundRobinParts(
+  evidence: EvidenceRecorder,
+  judged: { test: EvenSharesResult; seen: string[]; zones: string[]; shares: string; targets: number },
+): void {
+  const { test, seen, zones, shares } = judged;
+  evidence.part(
+    'every-target',
+    test.missing.length === 0,
+    test.missing.length === 0
+      ? `all ${Math.max(seen.length, judged.targets)} targets served requests`
+      : `${test.missing.length} target(s) got no request: ${test.missing.join(', ')}`,
+  );
+  evidence.part(
+    'both-azs',
+    zones.length >= 2,
+    zones.length >= 2 ? `served from ${zones.join(', ')}` : `served only from ${zones[0] ?? 'an unknown AZ'}`,
+  );
+  evidence.part('even-shares', test.consistent, `${shares}: ${test.reason}`);
+}
 
 awsCheck('alb.targets.healthy', [needsAlbName], async (c) => {
   const lab = c.inventory;

@@ -23,6 +23,17 @@ check('cf.cache.hit', async ({ stack, settings, evidence }) => {
     if (hit && response.status === 200) {
       const via = response.headers.via ?? '';
       const age = response.headers.age;
+      evidence.part('hit', true, `request ${attempt} was "${xCache.trim()}"`);
+      evidence.part(
+        'via-cloudfront',
+        /cloudfront/i.test(via),
+        via ? `Via: ${via}` : 'the hit came without a Via header',
+      );
+      evidence.part(
+        'age',
+        age !== undefined,
+        age !== undefined ? `Age: ${age}` : 'the hit came without an Age header',
+      );
       evidence.measure('hit after requests', attempt, 'requests');
       if (!/cloudfront/i.test(via))
         return failed(`x-cache says ${xCache} but Via does not name CloudFront (Via: ${via || 'none'})`);
@@ -35,6 +46,20 @@ check('cf.cache.hit', async ({ stack, settings, evidence }) => {
   }
   const last = seen.at(-1)!;
   const xCache = last.headers['x-cache'];
+  // No hit: Via is still judged on the last answer (a distribution names itself on misses and errors too);
+  // an Age comes only with a hit.
+  evidence.part(
+    'hit',
+    false,
+    `${attemptsForHit} GETs, none a 200 "Hit from cloudfront" (last: ${last.status} ${xCache ?? 'no X-Cache'})`,
+  );
+  const lastVia = last.headers.via ?? '';
+  evidence.part(
+    'via-cloudfront',
+    /cloudfront/i.test(lastVia),
+    lastVia ? `Via: ${lastVia}` : 'no Via header in the last answer',
+  );
+  evidence.part('age', false, 'not judged: no cache hit to carry an Age');
   if (!xCache) {
     return failed(
       `no X-Cache header in ${attemptsForHit} responses: ${url} does not look like a CloudFront distribution`,

@@ -79,11 +79,18 @@ awsCheck('efs.shared', [['exec', (s) => s.exec]], async (c) => {
     });
     c.evidence.event(`wrote canary through ${writer!.InstanceId}`, `${path} (exit ${written.exitCode})`);
     if (written.exitCode !== 0) {
+      c.evidence.part(
+        'written',
+        false,
+        `exit ${written.exitCode} writing ${path} through ${writer!.InstanceId}`,
+      );
+      c.evidence.part('read-everywhere', false, 'not judged: the canary could not be written');
       return failed(
         `could not write ${path} through ${writer!.InstanceId}: ${written.stderr.trim() || `exit ${written.exitCode}`}`,
         `mount the EFS file system at ${mountPath} on every app instance (amazon-efs-utils, /etc/fstab)`,
       );
     }
+    c.evidence.part('written', true, `${path} written through ${writer!.InstanceId}`);
     for (const reader of readers) {
       const read = await exec.run(target(reader), readFile(path, 1024), { timeoutMs, signal: c.signal });
       const ok = read.exitCode === 0 && read.stdout.trim() === content;
@@ -120,6 +127,13 @@ awsCheck('efs.shared', [['exec', (s) => s.exec]], async (c) => {
     );
     await exec.close();
   }
+  c.evidence.part(
+    'read-everywhere',
+    misses.length === 0,
+    misses.length === 0
+      ? `read through ${readers.length} other instance(s)`
+      : `not visible through ${misses.join(', ')}`,
+  );
   if (misses.length > 0) {
     return failed(
       `a file written through ${writer!.InstanceId} is not visible through ${misses.join(', ')}`,

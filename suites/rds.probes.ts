@@ -75,6 +75,12 @@ check('rds.replica.lag', async (c) => {
   if (cloudWatchLag !== null)
     c.evidence.measure('CloudWatch ReplicaLag (latest minute, Maximum)', cloudWatchLag, 's');
   if (cloudWatchLag === -1) {
+    c.evidence.part(
+      'replicates',
+      false,
+      `CloudWatch ReplicaLag of ${replicaId} is -1: replication is not running`,
+    );
+    c.evidence.part('lag-under-threshold', false, 'not judged: replication is not running');
     return failed(
       `replication is not running on ${replicaId} (CloudWatch ReplicaLag is -1)`,
       'start replication on the read replica (check its status and the events in the RDS console)',
@@ -89,6 +95,12 @@ check('rds.replica.lag', async (c) => {
     }
     c.evidence.note(`marker rows not written: ${sqlProblem}`);
     const limitS = c.settings.thresholds.replicaLagP95Ms / 1000;
+    c.evidence.part('replicates', true, `CloudWatch reports a ReplicaLag for ${replicaId}: replication runs`);
+    c.evidence.part(
+      'lag-under-threshold',
+      cloudWatchLag <= limitS,
+      `CloudWatch ReplicaLag ${cloudWatchLag} s (threshold ${limitS} s)`,
+    );
     return cloudWatchLag > limitS
       ? failed(
           `CloudWatch ReplicaLag of ${replicaId} is ${cloudWatchLag} s, over the threshold of ${limitS} s`,
@@ -124,6 +136,21 @@ check('rds.replica.lag', async (c) => {
     missing: result.missing,
   });
   const beside = cloudWatchLag === null ? '' : `; CloudWatch ReplicaLag ${cloudWatchLag} s`;
+  const arrived = result.missing === 0 && result.p95Ms !== null;
+  c.evidence.part(
+    'replicates',
+    arrived,
+    arrived
+      ? `all ${result.markers.length} marker rows written on the primary reached the replica`
+      : `${result.missing} of ${result.markers.length} marker rows did not reach the replica`,
+  );
+  c.evidence.part(
+    'lag-under-threshold',
+    arrived && result.p95Ms! <= thresholdMs,
+    arrived
+      ? `lag p95 ${Math.round(result.p95Ms!)} ms (threshold ${thresholdMs} ms)`
+      : 'not judged: not every marker row reached the replica',
+  );
   if (result.missing > 0 || result.p95Ms === null) {
     return failed(
       `${result.missing} of ${result.markers.length} marker rows written on the primary did not appear on the replica within ${Math.round(Math.max(10_000, 3 * thresholdMs) / 1000)} s${beside}`,
