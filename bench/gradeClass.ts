@@ -1,0 +1,165 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse, stringify } from 'yaml';
+import { startTwin, type RunningTwin } from '../fixtures/twin/startTwin.ts';
+import type { ClassSummary } from '../reports/grading/gradeModel.ts';
+import { catalog } from '../suites/catalog.ts';
+
+// `npm run bench -- grade`: a class of 30 probe-only stacks graded with --concurrency 8, against the slowest
+// single stack graded alone, in interleaved rounds (median of each); and the peak memory of labdrill's whole
+// process tree during the class run, sampled from /proc. Targets: ≤ 3× the slowest single stack, < 1 GiB.
+// The 30 stacks are spread over three twins (their own processes, not counted in labdrill's memory).
+
+const bin = fileURLToPath(new URL('../cli/bin.mjs', import.meta.url));
+const students = 30;
+const twinsUsed = 3;
+const concurrency = 8;
+const rounds = 3;
+
+/** Every probe but the long scale-in watch: what a course grades without --chaos. */
+function probeRubric(): string {
+  const items = catalog
+    .filter((entry) => entry.kind === 'probe' && !entry.afterDrills)
+    .map((entry) => ({ check: entry.id, points: 1 }));
+  return stringify({ name: 'bench-probes', title: 'Every probe', items });
+}
+
+/** Sum of VmRSS over a process and all its descendants, in bytes. */
+function treeRss(root: number): number {
+  const children = new Map<number, number[]>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(parent, [...(children.get(parent) ?? []), Number(name)]);
+    } catch {
+      // The process ended while being read.
+    }
+  }
+  let total = 0;
+  const pending = [root];
+  while (pending.length > 0) {
+    const pid = pending.pop()!;
+    try {
+      const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+      total += Number(rss ?? 0) * 1024;
+    } catch {
+      // Ended.
+    }
+    pending.push(...(children.get(pid) ?? []));
+  }
+  return total;
+}
+
+function timedGrade(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ ms: number; peakRss: number; code: number }> {
+  const started = performance.now();
+  const child = spawn(process.execPath, [bin, 'grade', ...args], {
+    env: { ...process.env, ...env, CI: 'true' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  let peakRss = 0;
+  const sampler = setInterval(() => {
+    if (child.pid) peakRss = Math.max(peakRss, treeRss(child.pid));
+  }, 50);
+  // Bounded: a class run that hangs ends the bench.
+  const killer = setTimeout(() => child.kill('SIGKILL'), 15 * 60_000);
+  return new Promise((resolve) => {
+    child.on('close', (code) => {
+      clearInterval(sampler);
+      clearTimeout(killer);
+      resolve({ ms: performance.now() - started, peakRss, code: code ?? 1 });
+    });
+  });
+}
+
+const median = (values: readonly number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+
+export async function runGradeBench(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'labdrill-bench-grade-'));
+  const twins: RunningTwin[] = await Promise.all(Array.from({ length: twinsUsed }, () => startTwin()));
+  try {
+    const env: NodeJS.ProcessEnv = {};
+    for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION'])
+      env[key] = twins[0]!.awsEnv[key];
+    writeFileSync(join(dir, 'rubric.yaml'), probeRubric());
+    const roster = (ids: string[]) => ({
+      course: 'bench',
+      rubric: 'rubric.yaml',
+      students: ids.map((id) => ({ id, name: `Student ${id}`, stack: `${id}.yaml` })),
+    });
+    const ids = Array.from({ length: students }, (_, i) => `s${String(i + 1).padStart(3, '0')}`);
+    ids.forEach((id, index) => {
+      const twin = twins[index % twinsUsed]!;
+      const stack = parse(readFileSync(twin.stackFile, 'utf8')) as {
+        name: string;
+        rds: { sql: { passwordEnv: string } };
+      };
+      const variable = `LAB_DB_PASSWORD_T${index % twinsUsed}`;
+      env[variable] = twin.awsEnv[stack.rds.sql.passwordEnv];
+      stack.rds.sql.passwordEnv = variable;
+      stack.name = id;
+      writeFileSync(join(dir, `${id}.yaml`), stringify(stack));
+    });
+    writeFileSync(join(dir, 'class.yaml'), stringify(roster(ids)));
+    const singles = ids.slice(0, twinsUsed);
+    for (const id of singles) writeFileSync(join(dir, `single-${id}.yaml`), stringify(roster([id])));
+
+    const singleMs: number[][] = singles.map(() => []);
+    const classMs: number[] = [];
+    const classRss: number[] = [];
+    for (let round = 0; round < rounds; round++) {
+      for (const [index, id] of singles.entries()) {
+        const run = await timedGrade(
+          ['--roster', join(dir, `single-${id}.yaml`), '--out', join(dir, `out-single-${id}-${round}`)],
+          env,
+        );
+        if (run.code !== 0) throw new Error(`grading ${id} alone ended with exit ${run.code}`);
+        singleMs[index]!.push(run.ms);
+      }
+      const out = join(dir, `out-class-${round}`);
+      const run = await timedGrade(
+        ['--roster', join(dir, 'class.yaml'), '--concurrency', String(concurrency), '--out', out],
+        env,
+      );
+      const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as ClassSummary;
+      const notGraded = summary.students.filter((student) => student.status !== 'graded');
+      if (run.code !== 0 || notGraded.length > 0) {
+        throw new Error(
+          `the class run ended with exit ${run.code}; not graded: ${notGraded.map((s) => `${s.id} (${s.reasons[0]})`).join(', ')}`,
+        );
+      }
+      classMs.push(run.ms);
+      classRss.push(run.peakRss);
+    }
+    const slowestSingle = Math.max(...singleMs.map(median));
+    const classWall = median(classMs);
+    const ratio = classWall / slowestSingle;
+    const peakMiB = Math.max(...classRss) / 1024 / 1024;
+    console.log(
+      `\nGrading ${students} probe-only stacks, --concurrency ${concurrency} (median of ${rounds} interleaved rounds)`,
+    );
+    for (const [index, id] of singles.entries())
+      console.log(`  ${id} alone                 ${(median(singleMs[index]!) / 1000).toFixed(2)} s`);
+    console.log(`  the class of ${students}            ${(classWall / 1000).toFixed(2)} s`);
+    console.log(
+      `  ratio to the slowest single stack ${ratio.toFixed(2)}× (target ≤ 3×: ${ratio <= 3 ? 'met' : 'NOT met'})`,
+    );
+    console.log(
+      `  peak memory of labdrill's process tree ${peakMiB.toFixed(0)} MiB (target < 1024 MiB: ${peakMiB < 1024 ? 'met' : 'NOT met'})`,
+    );
+  } finally {
+    await Promise.all(twins.map((twin) => twin.stop()));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
