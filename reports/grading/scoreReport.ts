@@ -178,32 +178,3 @@ export function notGradedGrade(rubric: Rubric, stack: string, reason: string, at
     gradedAt: at.toISOString(),
   };
 }
-
-/**
- * The grade of a stack that could not be checked at all (its stack file unreadable, its credentials
- * missing): not graded, with the reason, every item not graded. `at` is when that was found.
- */
-export function notGradedGrade(rubric: Rubric, stack: string, reason: string, at: Date = new Date()): Grade {
-  const why = oneLine(reason);
-  const items: GradeItem[] = rubric.items.map((item) => ({
-    check: item.check,
-    criterion: item.criterion,
-    required: item.required,
-    status: 'not-graded',
-    points: 0,
-    max: item.points,
-    verdict: 'missing',
-    why,
-  }));
-  return {
-    schema: 'labdrill.grade/1',
-    rubric: rubric.name,
-    stack,
-    status: 'not-graded',
-    score: 0,
-    max: roundPoints(items.reduce((total, item) => total + item.max, 0)),
-    reasons: [why],
-    items,
-    gradedAt: at.toISOString(),
-  };
-}
