@@ -11,6 +11,7 @@ import { writeJunitXml } from '../reports/junitXml.ts';
 import { buildRunReport, writeReportJson } from '../reports/runReport.ts';
 import { catalog, checkIds, suiteFileOf } from '../suites/catalog.ts';
 import { budgetFor } from '../suites/budgets.ts';
+import { type RubricTerms, stackWithRubric } from '../suites/runContext.ts';
 import { missingVerdicts } from './missingVerdicts.ts';
 import { labdrillVersion, packageRoot } from './packageRoot.ts';
 
@@ -27,6 +28,8 @@ export interface RunOptions {
   /** --accept-new-host-key: trust an SSH host key not pinned yet, once, and record it. */
   acceptNewHostKey?: boolean;
   onCheck?: (result: CheckResult) => void;
+  /** `--rubric`: the rubric's expectations and caps, which win over the stack file's (runContext.stackWithRubric). */
+  rubricTerms?: RubricTerms;
 }
 
 export interface RunOutcome {
@@ -36,7 +39,7 @@ export interface RunOutcome {
 }
 
 export async function executeRun(options: RunOptions): Promise<RunOutcome> {
-  const stack = loadStackFile(options.stackFile);
+  const stack = stackWithRubric(loadStackFile(options.stackFile), options.rubricTerms);
   const settings = settingsFor(stack);
   const startedAt = new Date();
   const chaos = options.chaos && stack.chaos?.allow === true;
@@ -49,6 +52,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     LABDRILL_JOURNAL: journalPathFor(stack),
     LABDRILL_KNOWN_HOSTS: knownHostsFileFor(stack),
     LABDRILL_ACCEPT_NEW_HOST_KEY: options.acceptNewHostKey ? '1' : '0',
+    LABDRILL_RUBRIC_TERMS: options.rubricTerms ? JSON.stringify(options.rubricTerms) : '',
   });
   const collector = new CheckCollector({ ...(options.onCheck ? { onCheck: options.onCheck } : {}) });
   const chosen = catalog.filter((entry) => !options.only || options.only.includes(entry.id));

@@ -101,8 +101,7 @@ async function gradeStudent(student: RosterStudent, options: GradeClassOptions):
   };
   const graded = stackWithRubric(
     { ...stack, ...(Object.keys(credentials).length > 0 ? { aws: credentials } : {}) },
-    rubric.expect,
-    rubric.caps?.budgets,
+    rubric,
   );
   const startedAt = new Date();
   const only = [...new Set(rubric.items.map((item) => item.check))];

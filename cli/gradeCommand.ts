@@ -144,17 +144,16 @@ interface MergeFlags {
 }
 
 export async function runGradeMerge(shardDirs: string[], flags: MergeFlags): Promise<0> {
-  if (shardDirs.length === 0) throw new UsageError('grade merge: name at least one shard folder');
   const roster = flags.roster ? loadRoster(flags.roster) : undefined;
   const result = mergeShardFolders(
-    resolve(flags.out),
-    shardDirs.map((dir) => resolve(dir)),
-    {
-      ...(roster ? { roster } : {}),
-      generatedAt: new Date().toISOString(),
-    },
+    flags.out,
+    shardDirs,
+    roster
+      ? { course: roster.course, students: roster.students.map(({ id, name }) => ({ id, name })) }
+      : undefined,
   );
-  for (const file of result.files) console.log(`  wrote ${file}`);
+  for (const warning of result.warnings) console.log(`  note: ${safeForTerminal(warning)}`);
+  for (const file of Object.values(result.files)) console.log(`  wrote ${file}`);
   return 0;
 }
 

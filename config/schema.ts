@@ -267,6 +267,25 @@ export const expectSection = z
 
 export type LabExpectations = z.infer<typeof expectSection>;
 
+const loadSection = z
+  .strictObject({
+    connections: z
+      .number()
+      .int()
+      .min(1)
+      .max(10_000)
+      .optional()
+      .describe('Most connections at once (default 1000)'),
+    maxRequests: z
+      .number()
+      .int()
+      .min(1)
+      .max(100_000_000)
+      .optional()
+      .describe('Most requests over the whole drill (default 2,000,000)'),
+  })
+  .describe("Caps on the scale-out drill's load through the ALB");
+
 const chaosSection = z.strictObject({
   allow: z.boolean().default(false).describe('Drills run only when this is true and --chaos is given'),
   journal: z.string().min(1).optional().describe('Path of the drill journal'),
@@ -295,6 +314,7 @@ export const stackSchema = z
     budgets: budgetsSection.optional(),
     probe: probeSection.optional(),
     expect: expectSection.optional(),
+    load: loadSection.optional(),
     chaos: chaosSection.optional(),
   })
   .describe('A labdrill stack file');

@@ -64,7 +64,7 @@ drillCheck('asg.scale-out.drill', ({ stack, settings }) => {
       albUrl: stack.alb!.url!,
       reads: readClients(),
       timeoutS: settings.thresholds.scaleOutTimeoutS,
-      load: defaultScaleOutLoad,
+      load: { ...defaultScaleOutLoad, ...stack.load },
       http: httpOptions(settings, { retries: 0 }),
       ...(stack.alb?.instancePattern ? { patterns: stack.alb.instancePattern } : {}),
       // Watching the policy's own scale-in afterwards needs the group left as the load made it; when this

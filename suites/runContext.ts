@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { loadStackFile } from '../config/loadStack.ts';
 import { type LabExpectations, type Stack } from '../config/schema.ts';
-import { type Settings, settingsFor } from '../config/settings.ts';
+import { defaultSettings, type Settings, settingsFor } from '../config/settings.ts';
 import { journalPathFor } from '../drills/journal.ts';
 import { knownHostsFileFor } from '../probes/exec/execForStack.ts';
 import type { CheckDefinition } from './checkDefinition.ts';
@@ -39,16 +39,26 @@ export interface RunContext extends RunOptionsSeen {
   resources: RunResources;
 }
 
+/** What a rubric imposes on a run: the lab's numbers and the course's caps (reports/grading/gradeModel.ts). */
+export interface RubricTerms {
+  expect?: LabExpectations;
+  caps?: {
+    budgets?: Readonly<Record<string, number>>;
+    load?: { connections?: number; durationS?: number; maxRequests?: number };
+  };
+}
+
+const lower = (a: number | undefined, b: number | undefined) =>
+  a === undefined ? b : b === undefined ? a : Math.min(a, b);
+
 /**
- * The stack as the run sees it: a rubric's expectations (the course's numbers) win over the stack file's,
- * and a rubric's budget caps lower the file's budgets, so that a student cannot lower the bar in their file.
+ * The stack as the run sees it: a rubric's expectations (the course's numbers) win over the stack file's, and
+ * its caps lower the file's budgets and load, so that a student cannot lower the bar or raise the load.
  */
-export function stackWithRubric(
-  stack: Stack,
-  expect: LabExpectations | undefined,
-  budgetCaps: Readonly<Record<string, number>> | undefined,
-): Stack {
+export function stackWithRubric(stack: Stack, rubric: RubricTerms | undefined): Stack {
+  if (!rubric) return stack;
   const merged: Stack = { ...stack };
+  const { expect, caps } = rubric;
   if (expect) {
     merged.expect = {
       ...stack.expect,
@@ -56,10 +66,28 @@ export function stackWithRubric(
       ...(stack.expect?.asg || expect.asg ? { asg: { ...stack.expect?.asg, ...expect.asg } } : {}),
     };
   }
-  if (budgetCaps && Object.keys(budgetCaps).length > 0) {
+  if (caps?.budgets && Object.keys(caps.budgets).length > 0) {
     const budgets: Record<string, number> = { ...stack.budgets };
-    for (const [id, cap] of Object.entries(budgetCaps)) budgets[id] = Math.min(budgets[id] ?? cap, cap);
+    for (const [id, cap] of Object.entries(caps.budgets)) budgets[id] = lower(budgets[id], cap)!;
     merged.budgets = budgets;
+  }
+  if (caps?.load) {
+    const connections = lower(stack.load?.connections, caps.load.connections);
+    const maxRequests = lower(stack.load?.maxRequests, caps.load.maxRequests);
+    merged.load = {
+      ...(connections !== undefined ? { connections } : {}),
+      ...(maxRequests !== undefined ? { maxRequests } : {}),
+    };
+    // The load runs at most scaleOutTimeoutS: the course's duration cap lowers it.
+    if (caps.load.durationS !== undefined) {
+      merged.thresholds = {
+        ...stack.thresholds,
+        scaleOutTimeoutS: lower(
+          stack.thresholds?.scaleOutTimeoutS ?? defaultSettings.thresholds.scaleOutTimeoutS,
+          caps.load.durationS,
+        )!,
+      };
+    }
   }
   return merged;
 }
@@ -97,13 +125,11 @@ function contextFromEnvironment(): RunContext {
       'LABDRILL_STACK is not set: name the stack file, e.g. LABDRILL_STACK=stack.yaml npx vitest',
     );
   }
-  const expect = process.env.LABDRILL_EXPECT
-    ? (JSON.parse(process.env.LABDRILL_EXPECT) as LabExpectations)
+  // `labdrill run --rubric`: the rubric's terms, handed to the workers as JSON.
+  const rubric = process.env.LABDRILL_RUBRIC_TERMS
+    ? (JSON.parse(process.env.LABDRILL_RUBRIC_TERMS) as RubricTerms)
     : undefined;
-  const budgetCaps = process.env.LABDRILL_BUDGET_CAPS
-    ? (JSON.parse(process.env.LABDRILL_BUDGET_CAPS) as Record<string, number>)
-    : undefined;
-  const stack = stackWithRubric(loadStackFile(stackFile), expect, budgetCaps);
+  const stack = stackWithRubric(loadStackFile(stackFile), rubric);
   const onlyText = process.env.LABDRILL_ONLY?.trim();
   const registration = vitestRegistration();
   return {
