@@ -32,6 +32,7 @@ export function registerChecksCommand(command: Command): void {
           `${pc.bold(entry.id.padEnd(28))} ${entry.kind.padEnd(6)} ${entry.needs.join('+').padEnd(10)} ${budget}  ${entry.proves}`,
         );
         if (entry.writes) console.log(`${' '.repeat(28)} ${pc.yellow('writes:')} ${entry.writes}`);
+        if (entry.parts) console.log(`${' '.repeat(28)} ${pc.dim('parts:')} ${entry.parts.join(', ')}`);
       }
     });
 }
