@@ -93,7 +93,7 @@ function summarizeStudent(outDir: string, student: SummaryStudentInput): Summary
   const latest = 'grade' in current ? current.grade : digest.latest;
   if (!latest) {
     return notGraded(student.id, name, folder, [
-      `${folder}: ${'problem' in current ? current.problem : 'no grade'} and no history`,
+      `${folder}: ${'problem' in current ? current.problem : 'no grade'}; no history to fall back on`,
     ]);
   }
 
