@@ -1,7 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunReport } from '../evidence.ts';
+import type { Grade } from '../grading/gradeModel.ts';
 import { checkSection } from './checkSection.ts';
+import { gradeSection, gradeStyle } from './gradeSection.ts';
 import { safeText } from './htmlText.ts';
 import { pageStyle } from './pageStyle.ts';
 import { overviewTable, summarySection } from './summarySection.ts';
@@ -26,7 +28,12 @@ export const pageBudget = {
 const csp =
   "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
-export function renderReportHtml(report: RunReport): string {
+export interface ReportHtmlOptions {
+  /** The stack's grade against a rubric (labdrill run --rubric, labdrill grade): shown first. */
+  grade?: Grade;
+}
+
+export function renderReportHtml(report: RunReport, options: ReportHtmlOptions = {}): string {
   const checks = Array.isArray(report.checks) ? report.checks : [];
   const safeReport = { ...report, checks };
   const anchorOf = (index: number) => `check-${index + 1}`;
@@ -45,10 +52,10 @@ export function renderReportHtml(report: RunReport): string {
     '<meta name="referrer" content="no-referrer">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>labdrill: ${safeText(report.stack?.name, 120)}</title>`,
-    `<style>${pageStyle}</style>`,
+    `<style>${pageStyle}${options.grade ? gradeStyle : ''}</style>`,
     '</head>',
     '<body><main>',
-    summarySection(safeReport, anchorOf),
+    summarySection(safeReport, anchorOf, options.grade ? gradeSection(options.grade) : ''),
     overviewTable(checks, anchorOf, pageBudget.overviewRows),
     '<h2>Checks and their evidence</h2>',
   ].join('\n');
@@ -86,9 +93,9 @@ export function renderReportHtml(report: RunReport): string {
 }
 
 /** Writes DIR/report.html and returns its path. */
-export function writeReportHtml(report: RunReport, outDir: string): string {
+export function writeReportHtml(report: RunReport, outDir: string, options: ReportHtmlOptions = {}): string {
   mkdirSync(outDir, { recursive: true });
   const path = join(outDir, 'report.html');
-  writeFileSync(path, renderReportHtml(report));
+  writeFileSync(path, renderReportHtml(report, options));
   return path;
 }

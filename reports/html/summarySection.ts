@@ -2,8 +2,9 @@ import type { CheckResult, RunReport, Verdict } from '../evidence.ts';
 import { errorCodeTag, verdictBadge, verdictOf } from './checkSection.ts';
 import { escapeHtml, finiteNumber, formatDuration, safeText } from './htmlText.ts';
 
-// The top of the page, what a grader reads first: which stack, when, how long, the score, and each
-// failed or errored check with its reason and fix.
+// The top of the page, what a grader reads first: which stack, the grade when a rubric graded it, when,
+// how long, the verdict counts, and each failed or errored check with its reason and fix. Without a rubric
+// there is no score: a share of the checks that ran would reward leaving sections out of the stack file.
 
 export const maxAttentionItems = 100;
 
@@ -21,23 +22,6 @@ export function countVerdicts(checks: readonly CheckResult[]): VerdictCounts {
   return counts;
 }
 
-export interface Score {
-  passed: number;
-  counted: number;
-  /** 0..100, or null when no check counted. */
-  percent: number | null;
-}
-
-/** Passed over the checks that ran (skipped ones do not count either way). */
-export function scoreOf(counts: VerdictCounts): Score {
-  const counted = counts.total - counts.skip;
-  return {
-    passed: counts.pass,
-    counted,
-    percent: counted > 0 ? Math.round((counts.pass / counted) * 1000) / 10 : null,
-  };
-}
-
 function when(iso: unknown): string {
   const text = typeof iso === 'string' ? iso : '';
   const date = new Date(text);
@@ -51,10 +35,10 @@ function when(iso: unknown): string {
       );
 }
 
-export function summarySection(report: RunReport, anchorOf: (index: number) => string): string {
+/** `lead` is HTML shown right under the title (the grade section), already escaped. */
+export function summarySection(report: RunReport, anchorOf: (index: number) => string, lead = ''): string {
   const checks = report.checks;
   const counts = countVerdicts(checks);
-  const score = scoreOf(counts);
   const duration = finiteNumber(report.durationMs);
   const faults = report.twin && Array.isArray(report.twin.faults) ? report.twin.faults.slice(0, 50) : null;
   const only = Array.isArray(report.options?.only) ? report.options.only.slice(0, 50) : null;
@@ -79,10 +63,10 @@ export function summarySection(report: RunReport, anchorOf: (index: number) => s
     .filter((v) => counts[v] > 0)
     .map((v) => `<span class="${v}" style="width:${((counts[v] / counts.total) * 100).toFixed(2)}%"></span>`)
     .join('');
-  const scoreLine =
-    score.percent === null
-      ? '<span class="big">no score</span><span class="muted">every check was skipped</span>'
-      : `<span class="big">${score.passed} / ${score.counted} passed</span><span class="muted">${score.percent}% of the checks that ran; ${counts.skip} skipped, not counted</span>`;
+  const countsLine =
+    counts.total === 0
+      ? '<span class="big">no checks</span>'
+      : `<span class="big">${counts.pass} passed, ${counts.fail} failed, ${counts.error} errored, ${counts.skip} skipped</span><span class="muted">of ${counts.total} checks${lead ? '' : '; no rubric, so no score (labdrill run --rubric NAME)'}</span>`;
   const countLine = (['pass', 'fail', 'error', 'skip'] as const)
     .map((v) => `<span>${verdictBadge(v)}${counts[v]}</span>`)
     .join('');
@@ -110,8 +94,9 @@ export function summarySection(report: RunReport, anchorOf: (index: number) => s
   return [
     '<header class="summary">',
     `<h1>labdrill report: ${safeText(report.stack?.name, 120)}</h1>`,
+    lead,
     `<dl class="facts">${facts.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl>`,
-    `<div class="score">${scoreLine}</div>`,
+    `<div class="score">${countsLine}</div>`,
     `<div class="bar" role="img" aria-label="${counts.pass} passed, ${counts.fail} failed, ${counts.error} errored, ${counts.skip} skipped">${widths}</div>`,
     `<div class="counts">${countLine}<span class="muted">${counts.total} checks</span></div>`,
     attention,

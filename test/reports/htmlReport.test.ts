@@ -449,9 +449,10 @@ describe('report.html pictures and summary', () => {
     expect(() => readMarkup(html)).not.toThrow();
   });
 
-  it('counts verdicts from the checks and scores passed over checks that ran', () => {
-    expect(html).toContain('4 / 6 passed');
-    expect(html).toContain('66.7% of the checks that ran; 2 skipped, not counted');
+  it('counts verdicts from the checks, with no pass-rate score (it would reward skipped sections)', () => {
+    expect(html).toContain('4 passed, 1 failed, 1 errored, 2 skipped');
+    expect(html).toContain('no rubric, so no score');
+    expect(html).not.toMatch(/% of the checks/);
     expect(html).toContain('aria-label="4 passed, 1 failed, 1 errored, 2 skipped"');
   });
 
