@@ -36,6 +36,7 @@ import { describePolicies, describeScalingActivities } from '../probes/aws/autoS
 import { type HttpProbeOptions, httpGet } from '../probes/http.ts';
 import { type PagePatterns, readInstancePage } from '../probes/page.ts';
 import { groupSettleS, scaleOutCoolDownS } from './drillPhases.ts';
+import type { CheckPart } from '../reports/evidence.ts';
 import { type DrillContext, type DrillOutcome, defineDrill } from './experiment.ts';
 import type { UndoAction } from './undoActions.ts';
 
@@ -299,6 +300,73 @@ export function judgeScaleOut(seen: ScaleOutObservation): DrillOutcome {
   };
 }
 
+/**
+ * The drill's parts, judged on their own from what was observed: the AlarmHigh alarm fired, desired
+ * capacity rose, and the new instances became InService and healthy in the target group.
+ */
+export function scaleOutParts(seen: ScaleOutObservation): CheckPart[] {
+  const { original, timeline } = seen;
+  if (seen.blocked) {
+    const why =
+      seen.blocked === 'max-equals-min'
+        ? `max size equals min size (${original.min}): the group cannot scale out`
+        : `desired capacity is already at the maximum (${original.max})`;
+    return [
+      { name: 'alarm-fired', passed: false, detail: `not judged: ${why}` },
+      { name: 'desired-rose', passed: false, detail: why },
+      { name: 'new-instances-healthy', passed: false, detail: `not judged: ${why}` },
+    ];
+  }
+  const peakDesired = timeline?.peakDesired ?? original.desired;
+  const rose = peakDesired > original.desired;
+  const alarm = timeline?.alarm ?? null;
+  const alarmPart: CheckPart = alarm
+    ? {
+        name: 'alarm-fired',
+        passed: true,
+        detail: `${alarm.alarmName} in ALARM triggered ${alarm.policyName}`,
+      }
+    : rose && seen.policy
+      ? {
+          name: 'alarm-fired',
+          passed: true,
+          // Under target tracking only the policy's AlarmHigh alarm raises desired capacity.
+          detail: `desired capacity rose under ${seen.policy.name}, whose AlarmHigh alarm raises it (the trigger itself was not in the activity history)`,
+        }
+      : {
+          name: 'alarm-fired',
+          passed: false,
+          detail: !seen.policy
+            ? 'the group has no target-tracking policy, so no alarm'
+            : seen.cpuReached
+              ? `average CPU passed the target (${round1(seen.cpuTarget)}%) but the AlarmHigh alarm did not trigger ${seen.policy.name}`
+              : `average CPU reached only ${pct(timeline?.peakCpu ?? null)} (target ${round1(seen.cpuTarget)}%)`,
+        };
+  const ready = timeline?.complete === true && seen.attached;
+  const launched = timeline?.instances.length ?? 0;
+  return [
+    alarmPart,
+    {
+      name: 'desired-rose',
+      passed: rose,
+      detail: rose
+        ? `desired ${original.desired} → ${peakDesired}`
+        : `desired capacity stayed at ${original.desired} within ${seen.timeoutS} s`,
+    },
+    {
+      name: 'new-instances-healthy',
+      passed: ready,
+      detail: ready
+        ? `${timeline!.wanted} new instance(s) InService and healthy in ${seen.targetGroups}`
+        : !rose
+          ? 'not judged: no new instance was asked for'
+          : !seen.attached
+            ? `${launched} new instance(s) launched, but the group is not attached to a target group`
+            : `${launched} new instance(s) launched; not all became InService and healthy in ${seen.targetGroups} within ${seen.timeoutS} s`,
+    },
+  ];
+}
+
 /** Per-second figures across the load's stages, for evidence series. */
 interface SeriesRow {
   atMs: number;
@@ -425,6 +493,7 @@ export function asgScaleOutDrill(target: ScaleOutDrillTarget) {
   return defineDrill<ScaleOutObservation | null>({
     id: 'asg.scale-out.drill',
     title: 'Load through the ALB scales the group out',
+    parts: ['alarm-fired', 'desired-rose', 'new-instances-healthy'],
     steadyState: async (ctx) => {
       // A group deployed moments ago may still have targets in 'initial': give it a bounded moment.
       const problem = await settleGroup(
@@ -688,8 +757,9 @@ export function asgScaleOutDrill(target: ScaleOutDrillTarget) {
       }
       return seen;
     },
-    verify: async (_ctx, seen) => {
+    verify: async (ctx, seen) => {
       if (seen === null) return { verdict: 'skip', reason: 'dry run: nothing was measured' };
+      for (const part of scaleOutParts(seen)) ctx.evidence.part(part.name, part.passed, part.detail);
       return judgeScaleOut(seen);
     },
   });

@@ -28,7 +28,7 @@ import { targetGroupLabel } from '../probes/asgObservation/targetGroupName.ts';
 import { awsCall } from '../probes/aws/awsCall.ts';
 import { type HttpProbeOptions, httpGet } from '../probes/http.ts';
 import type { PagePatterns } from '../probes/page.ts';
-import type { EvidenceRecorder } from '../reports/evidence.ts';
+import type { CheckPart, EvidenceRecorder } from '../reports/evidence.ts';
 import { groupSettleS } from './drillPhases.ts';
 import { type DrillOutcome, defineDrill } from './experiment.ts';
 
@@ -131,6 +131,31 @@ export function judgeSelfHeal(seen: SelfHealObservation): DrillOutcome {
   };
 }
 
+/** The drill's parts: the lost instance was replaced (InService and healthy), and the ALB kept serving. */
+export function selfHealParts(seen: SelfHealObservation): CheckPart[] {
+  const r = seen.replacement.replacement;
+  const replaced = r !== null && r.inServiceAtMs !== null && r.healthyAtMs !== null;
+  const keptServing = seen.serving.longestOutageMs <= seen.maxOutageS * 1000;
+  return [
+    {
+      name: 'replaced',
+      passed: replaced,
+      detail: replaced
+        ? `${r.id} healthy in ${seen.targetGroups} ${seconds(r.healthyAtMs! - seen.disruptedAtMs)} s after ${seen.lost.id} was lost`
+        : !r
+          ? `no replacement for ${seen.lost.id} within ${seen.timeoutS} s`
+          : r.inServiceAtMs === null
+            ? `the replacement ${r.id} never became InService within ${seen.timeoutS} s`
+            : `the replacement ${r.id} never became healthy in ${seen.targetGroups} within ${seen.timeoutS} s`,
+    },
+    {
+      name: 'kept-serving',
+      passed: keptServing,
+      detail: `longest outage through the ALB ${seconds(seen.serving.longestOutageMs)} s (limit ${seen.maxOutageS} s); ${seen.serving.errors} of ${seen.serving.requests} requests failed`,
+    },
+  ];
+}
+
 function steadyStateProblem(snapshot: GroupSnapshot, groupName: string): string | undefined {
   // A group an earlier drill left scaled out would replace nothing: it would scale in instead.
   const scaledOut = notAtRest(snapshot, groupName);
@@ -160,6 +185,7 @@ export function asgSelfHealDrill(target: SelfHealDrillTarget) {
   return defineDrill<SelfHealObservation | null>({
     id: 'asg.self-heal.drill',
     title: 'The group replaces a lost instance while the ALB keeps serving',
+    parts: ['replaced', 'kept-serving'],
     steadyState: async (ctx) => {
       // A group deployed moments ago may still have targets in 'initial': give it a bounded moment.
       const problem = await settleGroup(
@@ -332,8 +358,9 @@ export function asgSelfHealDrill(target: SelfHealDrillTarget) {
         ctx.evidence.event('ALB errors: last', undefined, atMsOf(serving.lastErrorAtMs));
       return seen;
     },
-    verify: async (_ctx, seen) => {
+    verify: async (ctx, seen) => {
       if (seen === null) return { verdict: 'skip', reason: 'dry run: nothing was measured' };
+      for (const part of selfHealParts(seen)) ctx.evidence.part(part.name, part.passed, part.detail);
       return judgeSelfHeal(seen);
     },
   });

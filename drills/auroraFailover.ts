@@ -3,11 +3,14 @@ import { AwsProbeError, awsCall } from '../probes/aws/awsCall.ts';
 import { describeDbCluster, describeEvents } from '../probes/aws/rds.ts';
 import { removeHeartbeatRows } from '../probes/failover/sqlHeartbeat.ts';
 import { withSqlSession } from '../probes/sql.ts';
+import { type PartProblem, recordDrillParts, recordPartsNotJudged } from './drillParts.ts';
 import { type DrillContext, type DrillOutcome, defineDrill } from './experiment.ts';
 import {
   appProblem,
   createHeartbeatTable,
   sqlProblem,
+  type ClientSidePart,
+  clientSidePassed,
   clientSideProblems,
   type FailoverDrillTarget,
   heartbeatSession,
@@ -92,6 +95,7 @@ export function auroraFailoverDrill(target: AuroraFailoverTarget) {
   return defineDrill<AuroraFailoverObservation>({
     id: 'aurora.failover.drill',
     title: 'Aurora: FailoverDBCluster moves the writer',
+    parts: ['writer-moved', 'no-write-lost', 'within-rto'],
     steadyState: async (ctx) => {
       const cluster = await findCluster(rdsOf(ctx), target.cluster);
       // No cluster: nothing to put at risk; the method says so and the check skips.
@@ -207,6 +211,10 @@ function verifyAuroraFailover(
   seen: AuroraFailoverObservation,
 ): DrillOutcome {
   if (seen.missing) {
+    if (seen.missing.verdict === 'fail') {
+      ctx.evidence.part('writer-moved', false, seen.missing.reason);
+      recordPartsNotJudged(ctx.evidence, ['no-write-lost', 'within-rto'], 'no failover happened');
+    }
     return {
       verdict: seen.missing.verdict,
       reason: seen.missing.reason,
@@ -224,20 +232,33 @@ function verifyAuroraFailover(
     newAddress: seen.newAddress,
     events: seen.events,
   });
-  const problems: { reason: string; fix?: string }[] = [];
+  const problems: PartProblem<'writer-moved' | ClientSidePart>[] = [];
   if (!after || after.writer === before.writer) {
     problems.push({
+      part: 'writer-moved',
       reason: `after FailoverDBCluster ${before.writer} is still the writer of ${target.cluster} (within ${target.watch.observeS} s)`,
     });
   }
   const swap = watched.analysis.dnsSwap;
   if (!swap) {
     problems.push({
+      part: 'writer-moved',
       reason: `after the failover the writer endpoint still resolves to ${seen.oldAddress} (the old writer ${before.writer}): DNS did not move`,
       fix: 'connect through the cluster (writer) endpoint, not an instance endpoint',
     });
   }
   problems.push(...clientSideProblems(watched, target.watch));
+  recordDrillParts(
+    ctx.evidence,
+    {
+      'writer-moved':
+        after && swap
+          ? `writer moved from ${before.writer} to ${after.writer}; writer endpoint ${seen.oldAddress} → ${swap.address} ${secondsText(swap.afterMs)} after the call`
+          : null,
+      ...clientSidePassed(watched, target.watch, seen.sqlSkipped),
+    },
+    problems,
+  );
   const first = problems[0];
   if (first) {
     for (const other of problems.slice(1)) ctx.evidence.note(`also: ${other.reason}`);

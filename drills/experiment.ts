@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { EvidenceRecorder, type TimelineEvent } from '../reports/evidence.ts';
 import type { ErrorCode } from '../reports/errorCodes.ts';
 import { errorCodeOf } from '../probes/errorClassification.ts';
+import { recordPartsNotJudged } from './drillParts.ts';
 import { Journal } from './journal.ts';
 import { type DrillProgress, silentDrillProgress } from './progress.ts';
 import { type RestoredStep, restoreFromJournal } from './restore.ts';
@@ -75,8 +76,14 @@ export interface DrillDefinition<T> {
   steadyStateAfter?: (ctx: DrillContext) => Promise<void | string>;
   /** The changes (through ctx.change) and the observations; its result goes to verify. */
   method: (ctx: DrillContext) => Promise<T>;
-  /** Judges what the method observed; runs before the rollback. */
+  /** Judges what the method observed, and records the check's parts; runs before the rollback. */
   verify: (ctx: DrillContext, result: T) => Promise<DrillOutcome>;
+  /**
+   * The check's named parts (its catalog entry's), which verify records. When the stack is not in its
+   * steady state, the drill never runs and each is recorded as failed with that reason, so that a student
+   * sees what was not earned and why.
+   */
+  parts?: readonly string[];
 }
 
 export type Drill<T> = Readonly<DrillDefinition<T>>;
@@ -379,6 +386,11 @@ export async function runDrill<T>(drill: Drill<T>, options: RunDrillOptions): Pr
       const notSteady = await untilAborted(drill.steadyState(ctx), signal);
       if (typeof notSteady === 'string') {
         evidence.event('steady state: not met', notSteady);
+        recordPartsNotJudged(
+          evidence,
+          drill.parts ?? [],
+          `not in its steady state before the drill: ${notSteady}`,
+        );
         outcome = { verdict: 'fail', reason: `not in its steady state before the drill: ${notSteady}` };
       } else {
         evidence.event('steady state: met');

@@ -18,6 +18,7 @@ import {
 } from '../probes/failover/sqlHeartbeat.ts';
 import { type HttpProbeOptions, httpGet } from '../probes/http.ts';
 import { resolveSqlHost, type SqlAccess, type SqlSessionOptions, withSqlSession } from '../probes/sql.ts';
+import { type PartProblem, recordDrillParts, recordPartsNotJudged } from './drillParts.ts';
 import { type DrillContext, type DrillOutcome, defineDrill } from './experiment.ts';
 
 // rds.failover.drill: reboot the Multi-AZ instance with failover while DNS, TCP, SQL heartbeat writes and
@@ -399,6 +400,7 @@ export function rdsFailoverDrill(target: RdsFailoverTarget) {
   return defineDrill<RdsFailoverObservation>({
     id: 'rds.failover.drill',
     title: 'RDS Multi-AZ: reboot with failover',
+    parts: rdsFailoverParts,
     steadyState: async (ctx) => {
       const instance = await describeDbInstance(rdsOf(ctx), target.instance);
       if (instance.DBInstanceStatus !== 'available') {
@@ -677,28 +679,34 @@ export function recordMeasurements(ctx: DrillContext, watched: WatchedFailover):
   });
 }
 
-/** Problems common to both drills: writes, app, RTO. Empty when all is well. */
+/** The parts both failover drills share: no acknowledged write lost, and recovered within the RTO. */
+export type ClientSidePart = 'no-write-lost' | 'within-rto';
+
+/** Problems common to both drills: writes, app, RTO, each with the part it costs. Empty when all is well. */
 export function clientSideProblems(
   watched: WatchedFailover,
   watch: Pick<FailoverWatchSettings, 'rtoS' | 'observeS'>,
-): { reason: string; fix?: string }[] {
+): PartProblem<ClientSidePart>[] {
   const { rtoS, observeS } = watch;
   const { analysis } = watched;
-  const problems: { reason: string; fix?: string }[] = [];
+  const problems: PartProblem<ClientSidePart>[] = [];
   if (analysis.lostWrites && analysis.lostWrites.length > 0) {
     const list = analysis.lostWrites.slice(0, 10).join(', ');
     problems.push({
+      part: 'no-write-lost',
       reason: `${analysis.lostWrites.length} acknowledged write(s) are missing on the new writer after the failover (heartbeat seq ${list})`,
       fix: 'a Multi-AZ standby must replicate synchronously: acknowledged writes must survive a failover',
     });
   }
   if (watched.presentError) {
     problems.push({
+      part: 'no-write-lost',
       reason: `could not read the heartbeat rows back from the new writer: ${watched.presentError}`,
     });
   }
   if (analysis.writeOutage && analysis.writeOutage.firstOkAt === null) {
     problems.push({
+      part: 'within-rto',
       reason: `writes through the endpoint did not succeed again within ${observeS} s of the failover`,
       fix: 'connect by the endpoint name and reconnect after an error, resolving the name again (TTL 5 s)',
     });
@@ -706,17 +714,35 @@ export function clientSideProblems(
   if (analysis.appOutage && analysis.appOutage.firstOkAt === null) {
     const last = watched.observation.app.at(-1);
     problems.push({
+      part: 'within-rto',
       reason: `the app page did not recover within ${observeS} s of the failover (last: ${last?.problem ?? 'no answer'})`,
       fix: 'dbinfo.inc must name the RDS endpoint (not an IP address) so the app follows the failover',
     });
   }
   if (analysis.rtoMs !== null && analysis.rtoMs > rtoS * 1000) {
     problems.push({
+      part: 'within-rto',
       reason: `recovered in ${secondsText(analysis.rtoMs)}, over the ${rtoS} s target (thresholds.failoverRtoS)`,
     });
   }
   return problems;
 }
+
+/** What the client side saw when nothing went wrong, per part; null for a part that was not measured. */
+export function clientSidePassed(
+  watched: WatchedFailover,
+  watch: Pick<FailoverWatchSettings, 'rtoS'>,
+  sqlSkipped: string | null,
+): Record<ClientSidePart, string | null> {
+  const a = watched.analysis;
+  return {
+    'no-write-lost': sqlSkipped ? null : `${a.writesAcknowledged} acknowledged writes, none lost`,
+    'within-rto': a.rtoMs === null ? null : `recovered in ${secondsText(a.rtoMs)} (target ${watch.rtoS} s)`,
+  };
+}
+
+const rdsFailoverParts = ['endpoint-moved', 'no-write-lost', 'within-rto'] as const;
+type RdsFailoverPart = (typeof rdsFailoverParts)[number];
 
 function verifyRdsFailover(
   ctx: DrillContext,
@@ -734,6 +760,8 @@ function verifyRdsFailover(
   });
   if (seen.singleAz) {
     const answer = seen.singleAz.refusal ?? 'RDS accepted the call although the instance is not Multi-AZ';
+    ctx.evidence.part('endpoint-moved', false, `${target.instance} is Single-AZ: ${answer}`);
+    recordPartsNotJudged(ctx.evidence, ['no-write-lost', 'within-rto'], 'no failover happened');
     return {
       verdict: 'fail',
       reason: `${target.instance} is a Single-AZ instance: RDS refuses a reboot with failover (${answer})`,
@@ -745,29 +773,43 @@ function verifyRdsFailover(
   if (watched.abandoned !== undefined) return abandonedOutcome(target, watched);
   const { before, after } = seen;
   const where = (az: string | null) => (az ? ` in ${az}` : '');
-  const problems: { reason: string; fix?: string }[] = [];
+  const problems: PartProblem<RdsFailoverPart>[] = [];
   const swap = watched.analysis.dnsSwap;
   if (!swap) {
     problems.push({
+      part: 'endpoint-moved',
       reason: `after reboot with failover the endpoint still resolves to ${before.address} (the old primary${where(before.addressAz)}): DNS did not move to the standby`,
       fix: 'the endpoint name must follow the primary; check rds.resolver points at the VPC resolver, and look at the RDS events',
     });
   } else if (seen.newAddressAz && before.secondaryAz && seen.newAddressAz !== before.secondaryAz) {
     problems.push({
+      part: 'endpoint-moved',
       reason: `the endpoint moved to ${swap.address}${where(seen.newAddressAz)}, not to the old standby${where(before.secondaryAz)}`,
     });
   }
   if (watched.controlPlaneDoneAt === null) {
     problems.push({
+      part: 'endpoint-moved',
       reason: `${target.instance} was not available again within ${target.watch.observeS} s (statuses: ${watched.statuses.map((s) => s.label).join(' → ') || 'none'})`,
     });
   }
   if (after && (after.az !== before.secondaryAz || after.secondaryAz !== before.az)) {
     problems.push({
+      part: 'endpoint-moved',
       reason: `AvailabilityZone/SecondaryAvailabilityZone did not swap: ${before.az}/${before.secondaryAz} before, ${after.az}/${after.secondaryAz} after`,
     });
   }
   problems.push(...clientSideProblems(watched, target.watch));
+  recordDrillParts(
+    ctx.evidence,
+    {
+      'endpoint-moved': swap
+        ? `the endpoint moved from ${before.address}${where(before.addressAz)} to ${swap.address}${where(seen.newAddressAz)} ${secondsText(swap.afterMs)} after the reboot`
+        : null,
+      ...clientSidePassed(watched, target.watch, seen.sqlSkipped),
+    },
+    problems,
+  );
   const first = problems[0];
   if (first) {
     for (const other of problems.slice(1)) ctx.evidence.note(`also: ${other.reason}`);

@@ -61,10 +61,39 @@ async function waitForWebsite(
   return null;
 }
 
+/** The drill's parts, each judged on its own from what the method saw. */
+function recordS3Parts(ctx: DrillContext, target: S3DrillTarget, seen: S3DrillObservation): void {
+  const denied = seen.deniedAfterMs !== null && seen.deniedCode === 'AccessDenied';
+  ctx.evidence.part(
+    'denied-403',
+    denied,
+    seen.deniedAfterMs === null
+      ? `the website still answered ${target.settleTimeoutMs} ms after the policy was removed`
+      : `403 ${seen.deniedCode ?? 'without an error code'} ${Math.round(seen.deniedAfterMs)} ms after the policy was removed`,
+  );
+  ctx.evidence.part(
+    'allowed-200',
+    seen.allowedAfterMs !== null,
+    seen.allowedAfterMs === null
+      ? `no 200 within ${target.settleTimeoutMs} ms of restoring the policy`
+      : `200 ${Math.round(seen.allowedAfterMs)} ms after the policy was restored`,
+  );
+  ctx.evidence.part(
+    'policy-identical',
+    seen.restoredSha256 === seen.originalSha256,
+    seen.restoredSha256 === null
+      ? 'no bucket policy after the drill'
+      : seen.restoredSha256 === seen.originalSha256
+        ? `byte-identical (sha256 ${seen.originalSha256.slice(0, 12)}…)`
+        : 'the policy after the drill differs from the one before it',
+  );
+}
+
 export function s3DenyThenAllowDrill(target: S3DrillTarget) {
   return defineDrill<S3DrillObservation>({
     id: 's3.website.deny-then-allow',
     title: 'S3 website: 403 without the bucket policy, 200 with it',
+    parts: ['denied-403', 'allowed-200', 'policy-identical'],
     steadyState: async (ctx) => {
       const response = await httpGet(target.websiteUrl, target.http);
       if (response.status !== 200) return `the website answers ${response.status} before the drill, not 200`;
@@ -111,6 +140,7 @@ export function s3DenyThenAllowDrill(target: S3DrillTarget) {
     },
     verify: async (ctx, seen) => {
       ctx.evidence.set('policySha256', { before: seen.originalSha256, after: seen.restoredSha256 });
+      recordS3Parts(ctx, target, seen);
       if (seen.deniedAfterMs === null) {
         return {
           verdict: 'fail',
