@@ -52,8 +52,7 @@ Examples:
     .action(async (name: string, flags: RunFlags & { config: string; dryRun?: boolean }) => {
       const id = drillIdFor(name);
       // The plan is printed by the drill itself, through the suite: the same code path as a real run.
-      if (flags.dryRun) process.env.LABDRILL_DRY_RUN = '1';
-      else if (!flags.chaos)
+      if (!flags.dryRun && !flags.chaos)
         throw new UsageError(
           `the drill changes the stack: add --chaos to confirm (or --dry-run to see the plan)`,
         );

@@ -1,23 +1,23 @@
-import { join } from 'node:path';
-import { BaseSequencer, startVitest, type TestSpecification } from 'vitest/node';
+import { fork } from 'node:child_process';
 import { loadStackFile } from '../config/loadStack.ts';
 import { settingsFor } from '../config/settings.ts';
 import { journalPathFor } from '../drills/journal.ts';
 import { knownHostsFileFor } from '../probes/exec/execForStack.ts';
-import { CheckCollector } from '../reports/checkCollector.ts';
 import type { CheckResult, RunReport } from '../reports/evidence.ts';
 import { writeReportHtml } from '../reports/html/reportHtml.ts';
 import { writeJunitXml } from '../reports/junitXml.ts';
 import { buildRunReport, writeReportJson } from '../reports/runReport.ts';
-import { catalog, checkIds, suiteFileOf } from '../suites/catalog.ts';
 import { budgetFor } from '../suites/budgets.ts';
+import { catalog, checkIds } from '../suites/catalog.ts';
 import { type RubricTerms, stackWithRubric } from '../suites/runContext.ts';
 import { missingVerdicts } from './missingVerdicts.ts';
-import { labdrillVersion, packageRoot } from './packageRoot.ts';
+import { labdrillVersion } from './packageRoot.ts';
+import type { WorkerReply, WorkerRequest } from './runWorkerProtocol.ts';
 
-// `labdrill run`: validate, then start vitest on the suites with the collecting reporter. Probes run first,
-// side by side; drills (only with --chaos and chaos.allow) run after them, one at a time, so that no probe
-// measures a stack a drill is breaking on purpose.
+// `labdrill run`: validate, then run the checks in a runner process of their own (cli/runWorker.ts, the
+// in-process runner: probes side by side, then drills one at a time in catalog order, so that no probe
+// measures a stack a drill is breaking on purpose) and write the reports. Whatever the runner does, every
+// check asked for ends in the report: a runner that dies leaves error records, never a gap.
 
 export interface RunOptions {
   stackFile: string;
@@ -27,6 +27,8 @@ export interface RunOptions {
   twinFaults: string[] | null;
   /** --accept-new-host-key: trust an SSH host key not pinned yet, once, and record it. */
   acceptNewHostKey?: boolean;
+  /** `labdrill drill --dry-run`: drills print their plan and change nothing. */
+  dryRun?: boolean;
   onCheck?: (result: CheckResult) => void;
   /** `--rubric`: the rubric's expectations and caps, which win over the stack file's (runContext.stackWithRubric). */
   rubricTerms?: RubricTerms;
@@ -43,40 +45,32 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   const settings = settingsFor(stack);
   const startedAt = new Date();
   const chaos = options.chaos && stack.chaos?.allow === true;
-  Object.assign(process.env, {
-    LABDRILL_STACK: options.stackFile,
-    LABDRILL_ONLY: options.only?.join(',') ?? '',
-    LABDRILL_CHAOS: chaos ? '1' : '0',
-    LABDRILL_CHAOS_REQUESTED: options.chaos ? '1' : '0',
-    // Resolved here, in the user's directory: vitest's workers run in the package's directory.
-    LABDRILL_JOURNAL: journalPathFor(stack),
-    LABDRILL_KNOWN_HOSTS: knownHostsFileFor(stack),
-    LABDRILL_ACCEPT_NEW_HOST_KEY: options.acceptNewHostKey ? '1' : '0',
-    LABDRILL_RUBRIC_TERMS: options.rubricTerms ? JSON.stringify(options.rubricTerms) : '',
-  });
-  const collector = new CheckCollector({ ...(options.onCheck ? { onCheck: options.onCheck } : {}) });
   const chosen = catalog.filter((entry) => !options.only || options.only.includes(entry.id));
-  const suiteFiles = [...new Set(chosen.map(suiteFileOf))];
-  const probeFiles = suiteFiles.filter((file) => file.endsWith('.probes.ts'));
-  const drillFiles = suiteFiles.filter((file) => file.endsWith('.drills.ts'));
-  if (chaos) {
-    await runVitestPhase(probeFiles, collector);
-    await runVitestPhase(drillFiles, collector, 1);
-  } else {
-    // Without --chaos every drill only reports that it was skipped, which needs no phase of its own.
-    await runVitestPhase(suiteFiles, collector);
-  }
+  const { results, runErrors } = await runInWorker(
+    {
+      stackFile: options.stackFile,
+      only: options.only,
+      chaosRequested: options.chaos,
+      dryRun: options.dryRun === true,
+      // Resolved here, in the user's directory.
+      journal: journalPathFor(stack),
+      knownHostsFile: knownHostsFileFor(stack),
+      acceptNewHostKey: options.acceptNewHostKey === true,
+      ...(options.rubricTerms ? { rubricTerms: options.rubricTerms } : {}),
+    },
+    options.onCheck,
+  );
   const missing = missingVerdicts({
     expected: chosen,
-    results: collector.results,
-    unjudged: collector.unjudged,
-    runErrors: collector.runErrors,
+    results,
+    unjudged: [],
+    runErrors,
     startedAt,
     budgetOf: (entry) => budgetFor(entry, settings),
   });
   for (const result of missing) options.onCheck?.(result);
-  const results = [...collector.results, ...missing];
-  const report = buildRunReport(results, {
+  const all = [...results, ...missing];
+  const report = buildRunReport(all, {
     version: labdrillVersion(),
     stackName: stack.name,
     region: stack.region ?? null,
@@ -93,43 +87,47 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     writeJunitXml(report, options.outDir),
     writeReportHtml(report, options.outDir),
   ];
-  return { report, files, runErrors: collector.runErrors };
+  return { report, files, runErrors };
 }
 
-/**
- * Runs suite files in catalog order (S3, then RDS, then Auto Scaling …). For drills this matters: a drill
- * that leaves the group scaling (by design, or because the group is broken) must not decide the steady
- * state of a failover drill that came later only by chance.
- */
-class CatalogOrderSequencer extends BaseSequencer {
-  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
-    const order = [...new Set(catalog.map(suiteFileOf))];
-    const rank = (spec: TestSpecification) => {
-      const index = order.findIndex((file) => spec.moduleId.endsWith(file));
-      return index === -1 ? order.length : index;
-    };
-    return [...files].sort((a, b) => rank(a) - rank(b));
-  }
-}
+const workerModule = new URL(
+  `./runWorker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`,
+  import.meta.url,
+);
 
-async function runVitestPhase(files: string[], collector: CheckCollector, maxWorkers = 6): Promise<void> {
-  if (files.length === 0) return;
-  const vitest = await startVitest(
-    'test',
-    files,
-    {
-      root: packageRoot,
-      config: join(packageRoot, 'vitest.config.ts'),
-      watch: false,
-      reporters: [collector],
-      // Probes wait on the network, not the CPU: more workers than cores keeps the run short.
-      // Drills run one file at a time: each one breaks part of the stack on purpose.
-      maxWorkers,
-      fileParallelism: maxWorkers > 1,
-      sequence: { sequencer: CatalogOrderSequencer },
-      passWithNoTests: true,
-    },
-    {},
-  );
-  await vitest.close();
+/** Runs the checks in the runner process; its results as they come, and what went wrong outside any check. */
+function runInWorker(
+  request: WorkerRequest,
+  onCheck: ((result: CheckResult) => void) | undefined,
+): Promise<{ results: CheckResult[]; runErrors: string[] }> {
+  const results: CheckResult[] = [];
+  const runErrors: string[] = [];
+  const child = fork(workerModule, [], { stdio: 'inherit', serialization: 'advanced' });
+  // SIGTERM to labdrill reaches the runner, whose drills roll back; a terminal's Ctrl-C reaches both
+  // processes already, and labdrill waits for the runner to finish putting things back.
+  const forwardTerm = () => child.kill('SIGTERM');
+  const waitOnInterrupt = () => {};
+  process.on('SIGTERM', forwardTerm);
+  process.on('SIGINT', waitOnInterrupt);
+  let done = false;
+  child.on('message', (reply: WorkerReply) => {
+    if (reply.kind === 'check') {
+      results.push(reply.result);
+      onCheck?.(reply.result);
+    } else if (reply.kind === 'run-error') runErrors.push(reply.message);
+    else done = true;
+  });
+  child.send(request);
+  return new Promise((resolve) => {
+    child.on('close', (code, signal) => {
+      process.off('SIGTERM', forwardTerm);
+      process.off('SIGINT', waitOnInterrupt);
+      if (!done) {
+        runErrors.push(
+          `the check runner ended before the run was over (${signal ? `signal ${signal}` : `exit code ${code}`})`,
+        );
+      }
+      resolve({ results, runErrors });
+    });
+  });
 }

@@ -11,6 +11,8 @@ export interface RunFlags {
   out: string;
   chaos?: boolean;
   acceptNewHostKey?: boolean;
+  /** `labdrill drill --dry-run`. */
+  dryRun?: boolean;
 }
 
 /** `--accept-new-host-key`, for the commands whose checks may reach instances over SSH. */
@@ -39,6 +41,7 @@ export async function runAndReport(
     outDir: resolve(flags.out),
     twinFaults,
     acceptNewHostKey: flags.acceptNewHostKey === true,
+    dryRun: flags.dryRun === true,
     onCheck: (result) => console.log(checkLine(result)),
   };
   const { report, files, runErrors } = await executeRun(options);

@@ -25,9 +25,17 @@ export interface InProcessRunOptions {
   /** --chaos was given; drills run only when the stack file allows them too. */
   chaosRequested: boolean;
   acceptNewHostKey?: boolean;
+  /** `labdrill drill --dry-run`: drills print their plan and change nothing. */
+  dryRun?: boolean;
+  /** Where drills journal their undos (default: the stack file's chaos.journal, in the working directory). */
+  journal?: string;
+  /** Where SSH host keys are pinned and recorded (default: the stack file's exec.knownHosts). */
+  knownHostsFile?: string;
   /** How many probes of this run may be in flight at once. */
   probeConcurrency?: number;
   onCheck?: (result: CheckResult) => void;
+  /** A problem outside any check (a suite file that did not load). */
+  onRunError?: (message: string) => void;
 }
 
 /** Probes wait on the network, not the CPU: a handful at once per stack keeps a run short. */
@@ -58,10 +66,10 @@ export async function runChecksInProcess(options: InProcessRunOptions): Promise<
     only: options.only ? new Set(options.only) : null,
     chaos: options.chaosRequested && stack.chaos?.allow === true,
     chaosRequested: options.chaosRequested,
-    dryRun: false,
-    journal: journalPathFor(stack),
+    dryRun: options.dryRun === true,
+    journal: options.journal ?? journalPathFor(stack),
     acceptNewHostKey: options.acceptNewHostKey === true,
-    knownHostsFile: knownHostsFileFor(stack),
+    knownHostsFile: options.knownHostsFile ?? knownHostsFileFor(stack),
     register: (definition) => definitions.push(definition),
     resources,
   };
@@ -76,7 +84,9 @@ export async function runChecksInProcess(options: InProcessRunOptions): Promise<
         try {
           await import(suiteModuleUrl(file, run));
         } catch (error) {
-          runErrors.push(`${file}: ${error instanceof Error ? error.message : String(error)}`);
+          const message = `${file}: ${error instanceof Error ? error.message : String(error)}`;
+          runErrors.push(message);
+          options.onRunError?.(message);
         }
       }
     }),
