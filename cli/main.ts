@@ -40,6 +40,12 @@ const commands: readonly CommandEntry[] = [
     load: async () => (await import('./restoreCommand.ts')).registerRestoreCommand,
   },
   {
+    name: 'rubric',
+    description:
+      'list the built-in rubrics (rubric list), or show what a rubric grades (rubric show NAME|FILE)',
+    load: async () => (await import('./rubricCommand.ts')).registerRubricCommand,
+  },
+  {
     name: 'grade',
     description: "grade a class: every student's stack against a rubric, one folder each and a class summary",
     load: async () => (await import('./gradeCommand.ts')).registerGradeCommand,
@@ -92,7 +98,7 @@ Examples:
 );
 
 /** Errors that are bad input (exit 2, one line) rather than labdrill's own failure. */
-const badInput = new Set(['UsageError', 'StackFileError', 'RosterFileError']);
+const badInput = new Set(['UsageError', 'StackFileError', 'RosterFileError', 'RubricFileError']);
 
 try {
   await program.parseAsync(process.argv);
