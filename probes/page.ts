@@ -73,10 +73,18 @@ function decodeEntities(text: string): string {
   });
 }
 
+/**
+ * A cell's text as labdrill compares it: runs of whitespace as one space, trimmed, at most MAX_VALUE_CHARS.
+ * The same for a value read from the page and one read from the database, so that the two compare equal.
+ */
+export function normalizeCellText(text: string): string {
+  return text.replace(/\s+/g, ' ').trim().slice(0, MAX_VALUE_CHARS).trim();
+}
+
 /** Trimmed, entity-decoded, at most MAX_VALUE_CHARS; null when nothing is left. */
 function cleanValue(raw: string | undefined): string | null {
   if (raw === undefined) return null;
-  const value = decodeEntities(raw).replace(/\s+/g, ' ').trim().slice(0, MAX_VALUE_CHARS).trim();
+  const value = normalizeCellText(decodeEntities(raw));
   return value === '' ? null : value;
 }
 
