@@ -63,7 +63,6 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   const missing = missingVerdicts({
     expected: chosen,
     results,
-    unjudged: [],
     runErrors,
     startedAt,
     budgetOf: (entry) => budgetFor(entry, settings),

@@ -1,18 +1,15 @@
-import type { UnjudgedTest } from '../reports/checkCollector.ts';
 import type { ErrorCode } from '../reports/errorCodes.ts';
 import { boundText, type CheckResult, emptyEvidence } from '../reports/evidence.ts';
 import type { CatalogEntry } from '../suites/catalog.ts';
 
-// No check vanishes from a report: every check that was asked for but reached no labdrill verdict (vitest
-// timed it out, its worker was lost, its suite file failed to load) becomes an `error` record with a code.
+// No check vanishes from a report: every check that was asked for but reached no labdrill verdict (its runner
+// was lost, its suite file failed to load) becomes an `error` record with a code.
 
 export interface MissingVerdictInputs {
   /** The checks the run asked for. */
   expected: readonly CatalogEntry[];
   /** The verdicts the checks reached. */
   results: readonly CheckResult[];
-  /** Tests vitest ended without a verdict. */
-  unjudged: readonly UnjudgedTest[];
   /** Errors outside any test (suite files that failed to load, unhandled errors). */
   runErrors: readonly string[];
   /** When the run started, for the records' start time. */
@@ -23,20 +20,12 @@ export interface MissingVerdictInputs {
 
 export function missingVerdicts(inputs: MissingVerdictInputs): CheckResult[] {
   const judged = new Set(inputs.results.map((r) => r.id));
-  const unjudged = new Map(inputs.unjudged.map((u) => [u.name, u]));
   const elsewhere = inputs.runErrors[0];
   return inputs.expected
     .filter((entry) => !judged.has(entry.id))
     .map((entry): CheckResult => {
-      const test = unjudged.get(entry.id);
-      const [errorCode, reason]: [ErrorCode, string] = test?.timedOut
-        ? ['budget-exceeded', `the check ran past its time budget and was stopped (${test.message})`]
-        : test
-          ? ['internal', `the check ended without a verdict: ${test.message}`]
-          : [
-              'internal',
-              `the check never reported a verdict${elsewhere ? `: ${elsewhere}` : ' (its worker ended or its suite did not run)'}`,
-            ];
+      const errorCode: ErrorCode = 'internal';
+      const reason = `the check never reported a verdict${elsewhere ? `: ${elsewhere}` : ' (its runner ended or its suite did not run)'}`;
       return {
         id: entry.id,
         title: entry.title,

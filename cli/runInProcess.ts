@@ -112,7 +112,6 @@ export async function runChecksInProcess(options: InProcessRunOptions): Promise<
   const missing = missingVerdicts({
     expected: chosen,
     results,
-    unjudged: [],
     runErrors,
     startedAt,
     budgetOf: (entry) => budgetFor(entry, settings),

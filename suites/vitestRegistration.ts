@@ -1,8 +1,9 @@
 import type { CheckDefinition } from './checkDefinition.ts';
 import { reportGraceS, runsConcurrently } from './checkDefinition.ts';
 
-// Checks as vitest tests: the task meta carries the verdict and evidence to labdrill's reporter
-// (reports/checkCollector.ts). vitest is loaded only where it runs the suites, never by the in-process runner.
+// Checks as vitest tests, for `LABDRILL_STACK=stack.yaml npx vitest` (vitest's own filters, watch mode and
+// reporters): the task meta carries each verdict and its evidence. vitest is loaded only where it runs the
+// suites, never by labdrill's own runner (cli/runInProcess.ts).
 
 declare module 'vitest' {
   interface TaskMeta {

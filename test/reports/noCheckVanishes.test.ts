@@ -1,65 +1,90 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
-import { startVitest } from 'vitest/node';
-import { missingVerdicts } from '../../cli/missingVerdicts.ts';
-import { CheckCollector } from '../../reports/checkCollector.ts';
-import { renderJunitXml } from '../../reports/junitXml.ts';
-import { buildRunReport, exitCodeFor } from '../../reports/runReport.ts';
-import { catalog, catalogEntry } from '../../suites/catalog.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunReport } from '../../reports/evidence.ts';
 
-// A check that crashes its worker still appears in the report: a real vitest run whose suite kills its own
-// worker process mid-check (SIGKILL), collected as labdrill collects a run, leaves error records for both of its checks.
+// A check whose runner dies still appears in the report: a real `labdrill run` against a stack that never
+// answers, whose check runner process is killed (SIGKILL) while its checks wait, leaves an error record for
+// every check it was asked for, counted by the exit code.
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
+const bin = fileURLToPath(new URL('../../cli/bin.mjs', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'labdrill-vanish-'));
+let server: Server;
+const sockets = new Set<Socket>();
+let url = '';
+
+beforeAll(async () => {
+  server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('no address');
+  url = `http://127.0.0.1:${address.port}`;
+});
+
+afterAll(async () => {
+  for (const socket of sockets) socket.destroy();
+  await new Promise((resolve) => server.close(resolve));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** The runner process: the `labdrill run` process's only child. */
+function childOf(pid: number): number | undefined {
+  try {
+    const found = execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' })
+      .trim()
+      .split('\n')[0];
+    return found ? Number(found) : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 describe('no check vanishes', () => {
-  it('turns a worker that died mid-check into error records, counted by the exit code', async () => {
-    const collector = new CheckCollector();
-    const startedAt = new Date();
-    const vitest = await startVitest(
-      'test',
-      ['test/reports/crashingSuite/worker-crash.suite.ts'],
-      {
-        root,
-        config: false,
-        include: ['test/reports/crashingSuite/*.suite.ts'],
-        reporters: [collector],
-        watch: false,
-        pool: 'forks',
-        passWithNoTests: true,
-      },
-      {},
+  it('turns a runner that died mid-check into error records, counted by the exit code', async () => {
+    const stackFile = join(dir, 'hang.yaml');
+    // Every request hangs for the whole timeout, so the checks are mid-flight when the runner is killed.
+    writeFileSync(
+      stackFile,
+      [
+        'name: vanishing',
+        `s3: { websiteUrl: "${url}/mycar.html" }`,
+        `cloudfront: { url: "${url}/" }`,
+        'probe: { timeoutMs: 60000, retries: 0 }',
+      ].join('\n'),
     );
-    await vitest.close();
-    process.exitCode = 0; // vitest sets it for the crashed run; this test judges the records instead
-    expect(collector.results).toEqual([]);
-    const records = missingVerdicts({
-      expected: [catalogEntry('cf.origin'), catalogEntry('cf.speedup')],
-      results: collector.results,
-      unjudged: collector.unjudged,
-      runErrors: collector.runErrors,
-      startedAt,
-      budgetOf: () => 60,
-    });
-    expect(records.map((r) => [r.id, r.verdict, r.errorCode])).toEqual([
-      ['cf.origin', 'error', 'internal'],
-      ['cf.speedup', 'error', 'internal'],
+    const out = join(dir, 'out');
+    const child = spawn(
+      process.execPath,
+      [bin, 'run', '--config', stackFile, '--out', out, '--only', 's3.website.public-read,cf.cache.hit'],
+      { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const exited = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
+    // Both checks are waiting on the server once it holds two connections.
+    const deadline = Date.now() + 60_000;
+    while (sockets.size < 2) {
+      if (Date.now() > deadline) throw new Error(`the checks never reached the stack:\n${stdout}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const runner = childOf(child.pid!);
+    expect(runner, 'the run has a runner process').toBeDefined();
+    process.kill(runner!, 'SIGKILL');
+    expect(await exited, stdout).toBe(1);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as RunReport;
+    expect(report.checks.map((check) => [check.id, check.verdict, check.errorCode])).toEqual([
+      ['s3.website.public-read', 'error', 'internal'],
+      ['cf.cache.hit', 'error', 'internal'],
     ]);
-    for (const record of records)
-      expect(record.reason).toMatch(/never reported a verdict: .*Worker forks emitted error/);
-    const report = buildRunReport(records, {
-      version: '0',
-      stackName: 's',
-      region: null,
-      stackFile: 's.yaml',
-      startedAt,
-      endedAt: new Date(),
-      only: null,
-      chaos: false,
-      twinFaults: null,
-      order: catalog.map((e) => e.id),
-    });
-    expect(exitCodeFor(report)).toBe(1);
-    expect(renderJunitXml(report)).toContain('<testcase name="cf.origin"');
+    for (const check of report.checks)
+      expect(check.reason).toMatch(/never reported a verdict: the check runner ended .*signal SIGKILL/);
+    expect(readFileSync(join(out, 'junit.xml'), 'utf8')).toContain('<testcase name="cf.cache.hit"');
   });
 });
