@@ -2,17 +2,12 @@ import type { RunReport } from '../../evidence.ts';
 import type { Grade } from '../gradeModel.ts';
 import { writeClassroomFiles } from './classroom.ts';
 import { writeGradescopeFiles } from './gradescope.ts';
+import type { AutograderKind } from './kinds.ts';
 import { writeVocareumFiles } from './vocareum.ts';
 
 // The autograder platforms labdrill writes a grade for, each in the platform's own files.
 
-export const autograderKinds = ['classroom', 'vocareum', 'gradescope'] as const;
-
-export type AutograderKind = (typeof autograderKinds)[number];
-
-export function isAutograderKind(value: string): value is AutograderKind {
-  return (autograderKinds as readonly string[]).includes(value);
-}
+export { type AutograderKind, autograderKinds, isAutograderKind } from './kinds.ts';
 
 /**
  * Writes `kind`'s files for one graded stack into `outDir` (and where the platform's environment says,
