@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_SAMPLE_ROWS, MAX_VALUE_CHARS, readInstancePage } from '../../probes/page.ts';
+import { renderLabPage } from '../../fixtures/twin/labAppPage.ts';
+import { MAX_SAMPLE_ROWS, MAX_VALUE_CHARS, normalizeCellText, readInstancePage } from '../../probes/page.ts';
 
 interface LabPageInput {
   instanceId: string;
@@ -169,5 +170,56 @@ describe('readInstancePage', () => {
     expect(
       readInstancePage(`${'y'.repeat(300 * 1024)}<tr><td>Instance ID</td><td><i>i-late</i>`).instanceId,
     ).toBeNull();
+  });
+
+  it("reads SAMPLE rows as the twin's index.php prints them, nulls as empty cells", () => {
+    const html = renderLabPage({
+      instanceId: 'i-0abc',
+      privateIp: '10.1.3.25',
+      publicIp: '',
+      availabilityZone: 'ap-northeast-2a',
+      connectError: null,
+      rows: [
+        [1, 'KIM', 'SEOUL'],
+        [2, 'PARK', null],
+        [3n, '  LEE \n  JUNG ', 'BUSAN'],
+      ],
+    });
+    expect(readInstancePage(html).sampleRows).toEqual([
+      { id: '1', name: 'KIM', address: 'SEOUL' },
+      { id: '2', name: 'PARK', address: '' },
+      { id: '3', name: 'LEE JUNG', address: 'BUSAN' },
+    ]);
+    // A failed connection prints the header row only: no SAMPLE rows.
+    const failed = renderLabPage({
+      instanceId: 'i-0abc',
+      privateIp: '10.1.3.25',
+      publicIp: '',
+      availabilityZone: 'ap-northeast-2a',
+      connectError: "Unknown MySQL server host 'db' (-2)",
+      rows: [[1, 'KIM', 'SEOUL']],
+    });
+    expect(readInstancePage(failed).sampleRows).toEqual([]);
+  });
+
+  it('a SAMPLE value holding markup is not read as a row (index.php does not escape it)', () => {
+    const html = renderLabPage({
+      instanceId: 'i-0abc',
+      privateIp: '10.1.3.25',
+      publicIp: '',
+      availabilityZone: 'ap-northeast-2a',
+      connectError: null,
+      rows: [
+        [1, 'KIM', 'SEOUL'],
+        [2, '<img src=x onerror=alert(1)>', 'SUWON'],
+      ],
+    });
+    expect(readInstancePage(html).sampleRows).toEqual([{ id: '1', name: 'KIM', address: 'SEOUL' }]);
+  });
+
+  it('normalizes a cell the same way whether it comes from the page or the database', () => {
+    expect(normalizeCellText('  KIM \t\n MINJI  ')).toBe('KIM MINJI');
+    expect(normalizeCellText('x'.repeat(5000))).toHaveLength(MAX_VALUE_CHARS);
+    expect(normalizeCellText('')).toBe('');
   });
 });

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { EvidenceRecorder } from '../../../reports/evidence.ts';
+import { catalogEntry } from '../../../suites/catalog.ts';
 import { checkAlbPlacement } from '../../../suites/rules/albPlacement.ts';
 import { checkNetRoutes } from '../../../suites/rules/netRoutes.ts';
 import { checkNoPublicIp } from '../../../suites/rules/noPublicIp.ts';
+import { type RuleResult, recordParts } from '../../../suites/rules/ruleResult.ts';
 import { checkSecurityGroups } from '../../../suites/rules/securityGroups.ts';
 import { subnetViews } from '../../../suites/rules/subnetRoles.ts';
 import { checkVpcLayout } from '../../../suites/rules/vpcLayout.ts';
@@ -210,5 +213,131 @@ describe('alb.placement', () => {
     expect(result.ok).toBe(false);
     expect(result.reason).toContain('lab-vpc-alb-asg is internal');
     expect(result.reason).toContain('1 more problem');
+  });
+});
+
+/** A rule's parts as name → passed: what a rubric's partial credit reads. */
+const passedParts = (result: RuleResult) =>
+  Object.fromEntries((result.parts ?? []).map((part) => [part.name, part.passed]));
+
+describe('parts of the network rules', () => {
+  it('every part of a passing rule passed, under the names of the catalog', () => {
+    const lab = healthyLab();
+    const results: [string, RuleResult][] = [
+      ['net.vpc.layout', checkVpcLayout({ vpcId: VPC, subnets: lab.subnets, routeTables: lab.routeTables })],
+      ['net.routes', checkNetRoutes(routesInput())],
+      [
+        'net.sg.least-privilege',
+        checkSecurityGroups({
+          vpcCidrs: ['10.1.0.0/16'],
+          albGroupIds: ['sg-0alb'],
+          appGroupIds: ['sg-0app'],
+          dbGroupIds: ['sg-0db'],
+          securityGroups: lab.securityGroups,
+        }),
+      ],
+      [
+        'alb.placement',
+        checkAlbPlacement({
+          loadBalancer: lab.loadBalancer,
+          subnets: lab.subnets,
+          routeTables: lab.routeTables,
+          targetInstances: lab.appInstances,
+        }),
+      ],
+    ];
+    for (const [id, result] of results) {
+      expect(result.ok, id).toBe(true);
+      expect(Object.keys(passedParts(result)), id).toEqual(catalogEntry(id).parts);
+      expect(Object.values(passedParts(result)), id).not.toContain(false);
+    }
+  });
+
+  it('net.vpc.layout: a missing public subnet costs public-two-azs only', () => {
+    const lab = healthyLab();
+    const publicTable = lab.routeTables.find((t) => t.RouteTableId === 'rtb-0public');
+    publicTable!.Associations = publicTable!.Associations!.filter((a) => a.SubnetId !== 'subnet-0pc1');
+    const result = checkVpcLayout({ vpcId: VPC, subnets: lab.subnets, routeTables: lab.routeTables });
+    expect(passedParts(result)).toEqual({ 'public-two-azs': false, 'private-two-azs': true });
+    expect(result.parts?.[0]?.detail).toBe('public subnets only in ap-northeast-2a');
+    const empty = checkVpcLayout({ vpcId: VPC, subnets: [], routeTables: [] });
+    expect(passedParts(empty)).toEqual({ 'public-two-azs': false, 'private-two-azs': false });
+  });
+
+  it('net.routes: nat-one-az costs private-nat-same-az, an unattached gateway public-igw', () => {
+    const lab = healthyLab();
+    lab.routeTables.find((t) => t.RouteTableId === 'rtb-0privc1')!.Routes![1]!.NatGatewayId = 'nat-0a';
+    const natOneAz = checkNetRoutes(routesInput(lab));
+    expect(passedParts(natOneAz)).toEqual({ 'public-igw': true, 'private-nat-same-az': false });
+    expect(natOneAz.parts?.[1]?.detail).toContain('routes 0.0.0.0/0 to a NAT gateway in ap-northeast-2a');
+    const lab2 = healthyLab();
+    lab2.internetGateways[0]!.Attachments = [];
+    expect(passedParts(checkNetRoutes(routesInput(lab2)))).toEqual({
+      'public-igw': false,
+      'private-nat-same-az': true,
+    });
+  });
+
+  it('net.sg.least-privilege: sg-open-world costs app-from-alb and no-world-ssh, not the DB part', () => {
+    const lab = healthyLab();
+    lab.securityGroups.find((g) => g.GroupId === 'sg-0app')!.IpPermissions = [
+      { IpProtocol: 'tcp', FromPort: 80, ToPort: 80, IpRanges: [{ CidrIp: '0.0.0.0/0' }] },
+      { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, Ipv6Ranges: [{ CidrIpv6: '::/0' }] },
+    ];
+    const input = {
+      vpcCidrs: ['10.1.0.0/16'],
+      albGroupIds: ['sg-0alb'],
+      appGroupIds: ['sg-0app'],
+      dbGroupIds: ['sg-0db'],
+      securityGroups: lab.securityGroups,
+    };
+    const result = checkSecurityGroups(input);
+    expect(passedParts(result)).toEqual({
+      'app-from-alb': false,
+      'db-from-vpc-or-app': true,
+      'no-world-ssh': false,
+    });
+    expect(result.parts?.[0]?.detail).toContain('takes HTTP from 0.0.0.0/0 (port 80)');
+    // Without a database in the stack file there is nothing to judge the DB part on: it is left out.
+    expect(Object.keys(passedParts(checkSecurityGroups({ ...input, dbGroupIds: [] })))).toEqual([
+      'app-from-alb',
+      'no-world-ssh',
+    ]);
+  });
+
+  it('alb.placement: alb-in-private-subnets costs public-subnets; public targets cost private-targets', () => {
+    const lab = healthyLab();
+    lab.loadBalancer.AvailabilityZones = [
+      { ZoneName: 'ap-northeast-2a', SubnetId: 'subnet-0va1' },
+      { ZoneName: 'ap-northeast-2c', SubnetId: 'subnet-0vc1' },
+    ];
+    const input = (l = lab) => ({
+      loadBalancer: l.loadBalancer,
+      subnets: l.subnets,
+      routeTables: l.routeTables,
+      targetInstances: l.appInstances,
+    });
+    expect(passedParts(checkAlbPlacement(input()))).toEqual({
+      'public-subnets': false,
+      'private-targets': true,
+    });
+    const lab2 = healthyLab();
+    lab2.appInstances[0]!.SubnetId = 'subnet-0pa1';
+    expect(passedParts(checkAlbPlacement(input(lab2)))).toEqual({
+      'public-subnets': true,
+      'private-targets': false,
+    });
+  });
+
+  it("recordParts puts a rule result's parts into the evidence", () => {
+    const evidence = new EvidenceRecorder();
+    recordParts(checkNetRoutes(routesInput()), evidence);
+    expect(evidence.evidence.parts.map((p) => [p.name, p.passed])).toEqual([
+      ['public-igw', true],
+      ['private-nat-same-az', true],
+    ]);
+    expect(evidence.evidence.parts[1]?.detail).toBe(
+      '2 private subnet(s) route 0.0.0.0/0 to the NAT gateway in their own AZ',
+    );
   });
 });

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { catalogEntry } from '../../../suites/catalog.ts';
 import { checkAlbTargets } from '../../../suites/rules/albTargets.ts';
-import { checkAsgConfig } from '../../../suites/rules/asgConfig.ts';
+import { asgExpectationsOf, checkAsgConfig } from '../../../suites/rules/asgConfig.ts';
 import { checkCfOrigin } from '../../../suites/rules/cfOrigin.ts';
 import { checkEfsMountTargets } from '../../../suites/rules/efsMountTargets.ts';
 import { checkRdsMultiAz } from '../../../suites/rules/rdsMultiAz.ts';
+import type { RuleResult } from '../../../suites/rules/ruleResult.ts';
 import { checkS3PolicyLeastPrivilege } from '../../../suites/rules/s3PolicyLeastPrivilege.ts';
 import { healthyLab } from './healthyLab.ts';
 
@@ -315,5 +317,128 @@ describe('cf.origin', () => {
       'E2QWRUHAPOMQZL does not use bucket lab-s3-web-hosting as origin (origins: other-bucket.s3-website.ap-northeast-2.amazonaws.com) (and 2 more problems)',
     );
     expect(result.fix).toContain('Default root object');
+  });
+});
+
+/** A rule's parts as name → passed: what a rubric's partial credit reads. */
+const passedParts = (result: RuleResult) =>
+  Object.fromEntries((result.parts ?? []).map((part) => [part.name, part.passed]));
+
+describe('parts of the service rules', () => {
+  const asgInput = (lab = healthyLab()) => ({
+    group: lab.group,
+    policies: lab.policies,
+    subnets: lab.subnets,
+    routeTables: lab.routeTables,
+  });
+  const cfInput = (lab = healthyLab()) => ({
+    distribution: lab.distribution,
+    bucket: lab.bucket,
+    region: 'ap-northeast-2',
+  });
+
+  it('every part of a passing rule passed, under the names of the catalog', () => {
+    const lab = healthyLab();
+    const results: [string, RuleResult][] = [
+      [
+        'alb.targets.healthy',
+        checkAlbTargets({ targetHealth: lab.targetHealth, zoneOfTarget: lab.zoneOfTarget }),
+      ],
+      ['asg.config', checkAsgConfig(asgInput())],
+      ['rds.multi-az', checkRdsMultiAz({ instance: lab.dbInstance, replica: lab.replica })],
+      ['cf.origin', checkCfOrigin(cfInput())],
+    ];
+    for (const [id, result] of results) {
+      expect(result.ok, id).toBe(true);
+      expect(Object.keys(passedParts(result)), id).toEqual(catalogEntry(id).parts);
+      expect(Object.values(passedParts(result)), id).not.toContain(false);
+    }
+  });
+
+  it('alb.targets.healthy: target-unhealthy costs both parts when its AZ is left without a healthy target', () => {
+    const lab = healthyLab();
+    lab.targetHealth[1]!.TargetHealth = { State: 'unhealthy', Reason: 'Target.ResponseCodeMismatch' };
+    const result = checkAlbTargets({ targetHealth: lab.targetHealth, zoneOfTarget: lab.zoneOfTarget });
+    expect(passedParts(result)).toEqual({ 'all-healthy': false, 'healthy-per-az': false });
+    expect(result.parts?.[1]?.detail).toBe('no healthy target in ap-northeast-2c');
+    const oneAz = checkAlbTargets({
+      targetHealth: healthyLab().targetHealth,
+      zoneOfTarget: { 'i-0aaa1111aaaa1111a': 'ap-northeast-2a', 'i-0ccc2222cccc2222c': 'ap-northeast-2a' },
+    });
+    expect(passedParts(oneAz)).toEqual({ 'all-healthy': true, 'healthy-per-az': false });
+  });
+
+  it('asg.config: each problem costs its own part', () => {
+    const lab = healthyLab();
+    Object.assign(lab.group, { MaxSize: 2, HealthCheckType: 'EC2', TargetGroupARNs: [] });
+    const result = checkAsgConfig({ ...asgInput(lab), policies: [] });
+    expect(passedParts(result)).toEqual({
+      sizes: false,
+      'launch-template': true,
+      'private-two-azs': true,
+      'target-group': false,
+      'elb-health-check': false,
+      'cpu-policy': false,
+    });
+    const lab2 = healthyLab();
+    lab2.group.VPCZoneIdentifier = 'subnet-0va1';
+    expect(passedParts(checkAsgConfig(asgInput(lab2)))['private-two-azs']).toBe(false);
+  });
+
+  it("asg.config: the policy's target value must be the lab's, from the stack file's expect.asg", () => {
+    // Seed 002's 7% by default; the twin's and the healthy lab's policy aims at 7.
+    expect(checkAsgConfig(asgInput()).ok).toBe(true);
+    // Seed 003's 80%: the same group now misses its CPU target, and only that part fails.
+    const { sizes, cpuTarget } = asgExpectationsOf({ asg: { cpuTarget: 80 } });
+    expect(sizes).toEqual({ min: 2, desired: 2, max: 4 });
+    const result = checkAsgConfig({ ...asgInput(), expected: sizes, cpuTarget });
+    expect(result.ok).toBe(false);
+    expect(result.reason).toBe(
+      "lab-vpc-asg's target tracking policy lab-policy-01 aims at 7% average CPU; the lab uses 80%",
+    );
+    expect(result.fix).toBe('edit the policy lab-policy-01: target value 80');
+    expect(Object.entries(passedParts(result)).filter(([, passed]) => !passed)).toEqual([
+      ['cpu-policy', false],
+    ]);
+    // Other sizes: min 1 / max 3 expected of a 2 / 2 / 4 group.
+    const other = asgExpectationsOf({ asg: { min: 1, desired: 1, max: 3 } });
+    const resized = checkAsgConfig({ ...asgInput(), expected: other.sizes, cpuTarget: other.cpuTarget });
+    expect(resized.reason).toContain('the lab uses min 1 / desired 1 / max 3');
+    expect(passedParts(resized).sizes).toBe(false);
+    expect(asgExpectationsOf(undefined)).toEqual({ sizes: { min: 2, desired: 2, max: 4 }, cpuTarget: 7 });
+  });
+
+  it('rds.multi-az: rds-single-az costs multi-az, rds-public not-public, no backups backups', () => {
+    const single = healthyLab();
+    single.dbInstance.MultiAZ = false;
+    expect(passedParts(checkRdsMultiAz({ instance: single.dbInstance }))).toEqual({
+      'multi-az': false,
+      'not-public': true,
+      backups: true,
+    });
+    const exposed = healthyLab();
+    exposed.dbInstance.PubliclyAccessible = true;
+    exposed.dbInstance.BackupRetentionPeriod = 0;
+    expect(passedParts(checkRdsMultiAz({ instance: exposed.dbInstance }))).toEqual({
+      'multi-az': true,
+      'not-public': false,
+      backups: false,
+    });
+  });
+
+  it('cf.origin: another origin costs origin-bucket, a missing root object default-root-object', () => {
+    const lab = healthyLab();
+    lab.distribution.DistributionConfig!.DefaultRootObject = '';
+    expect(passedParts(checkCfOrigin(cfInput(lab)))).toEqual({
+      'origin-bucket': true,
+      'default-root-object': false,
+    });
+    const lab2 = healthyLab();
+    lab2.distribution.DistributionConfig!.Origins!.Items![0]!.DomainName =
+      'other-bucket.s3-website.ap-northeast-2.amazonaws.com';
+    expect(passedParts(checkCfOrigin(cfInput(lab2)))).toEqual({
+      'origin-bucket': false,
+      'default-root-object': true,
+    });
   });
 });
