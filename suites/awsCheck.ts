@@ -3,7 +3,7 @@ import { AwsProbeError } from '../probes/aws/awsCall.ts';
 import { createAwsClients } from '../probes/aws/awsClients.ts';
 import { LabInventory } from '../probes/aws/labInventory.ts';
 import { type CheckContext, check, failed, type Outcome, passed, skipped } from './check.ts';
-import type { RuleResult } from './rules/ruleResult.ts';
+import { recordParts, type RuleResult } from './rules/ruleResult.ts';
 import { runContext } from './runContext.ts';
 
 // Checks that read the stack through the AWS APIs. They skip (saying which field is missing) when the
@@ -67,6 +67,7 @@ export function inventoryIfConfigured(needs: FieldNeed[]): LabInventory | undefi
 /** A rule's result as the check's outcome, its details and notes kept as evidence. */
 export function outcomeOf(result: RuleResult, c: CheckContext, key = 'analysis'): Outcome {
   c.evidence.set(key, result.details);
+  recordParts(result, c.evidence);
   for (const note of result.notes ?? []) c.evidence.note(note);
   return result.ok ? passed(result.reason) : failed(result.reason, result.fix);
 }
