@@ -8,7 +8,14 @@ import { itemText, plainLine } from './gradeText.ts';
 // reads each runner's result from the env var `<RUNNER ID>_RESULTS` as base64 JSON, which the workflow sets
 // from the grading step's `result` output; the shape is the one education/autograding-command-grader
 // writes (version 1, status pass|fail|error, max_score, tests[]). Classroom is sent the sum of the tests'
-// `score` over `max_score`; a result whose status is `fail` or `error` fails the workflow run.
+// `score` over `max_score`; a result whose status is `fail` or `error` fails the workflow run. In a
+// Classroom workflow:
+//
+//   - id: labdrill
+//     run: npx labdrill run --config stack.yaml --rubric lamp-alb-efs --autograder classroom
+//   - uses: education/autograding-grading-reporter@v1
+//     env: { LABDRILL_RESULTS: "${{ steps.labdrill.outputs.result }}" }
+//     with: { runners: labdrill }
 
 export type ClassroomStatus = 'pass' | 'fail' | 'error';
 

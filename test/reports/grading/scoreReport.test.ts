@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunReport } from '../../../reports/evidence.ts';
+import { loadBuiltInRubrics } from '../../../reports/grading/loadRubric.ts';
 import { gradeReport, notGradedGrade } from '../../../reports/grading/scoreReport.ts';
 import { albRubric, checkResult, part, runReport } from './gradingFixtures.ts';
 
@@ -240,6 +241,31 @@ describe('gradeReport', () => {
           .filter((entry) => ids.includes(entry.check))
           .every((e) => e.required);
         if (required) expect(withoutSection.max).toBe(withSection.max);
+      }
+    }
+  });
+
+  it('never raises a score on a built-in rubric when one check’s input is left out', () => {
+    for (const rubric of loadBuiltInRubrics()) {
+      const allPass = rubric.items.map((entry) => checkResult(entry.check, 'pass'));
+      for (const graded of rubric.items) {
+        const outcomes = [
+          checkResult(graded.check, 'pass'),
+          checkResult(graded.check, 'fail'),
+          checkResult(graded.check, 'error', { code: 'net.timeout' }),
+        ];
+        const leftOut = runReport(
+          allPass.map((check) =>
+            check.id === graded.check ? checkResult(check.id, 'skip', { code: 'config.missing' }) : check,
+          ),
+        );
+        const without = gradeReport(leftOut, rubric);
+        for (const outcome of outcomes) {
+          const present = runReport(allPass.map((check) => (check.id === graded.check ? outcome : check)));
+          const withIt = gradeReport(present, rubric);
+          expect(without.score, `${rubric.name} ${graded.check}`).toBeLessThanOrEqual(withIt.score);
+          if (graded.required) expect(without.max).toBe(withIt.max);
+        }
       }
     }
   });
