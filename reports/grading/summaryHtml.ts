@@ -67,8 +67,10 @@ export function renderSummaryHtml(summary: ClassSummary, options: SummaryHtmlOpt
 
 const summaryStyle = `
 .badge.graded { background: var(--pass); } .badge.not-graded { background: var(--error); }
-.students td:nth-child(2) { min-width: 180px; }
-.students .sid { color: var(--muted); font-size: 12px; }
+.students th { white-space: nowrap; overflow-wrap: normal; }
+.students td:first-child { min-width: 200px; }
+.sid { color: var(--muted); font-size: 0.85em; }
+td.when { white-space: nowrap; }
 .pct { color: var(--muted); font-size: 12px; margin-left: 4px; }
 .matrix th.item, .matrix td.item { text-align: center; white-space: nowrap; padding: 3px 4px; }
 .matrix td.item small { display: block; color: var(--muted); font-size: 10px; }
@@ -79,8 +81,9 @@ const summaryStyle = `
 .reasons { margin: 4px 0 10px; padding-left: 20px; overflow-wrap: anywhere; }
 @media print {
   thead { display: table-header-group; }
+  .items-key { break-inside: avoid; } h2 { break-after: avoid; }
   tr, li { break-inside: avoid; }
-  .matrix { font-size: 9px; }
+  .matrix { font-size: 10px; }
   a { color: inherit; text-decoration: none; }
 }
 `;
@@ -175,7 +178,7 @@ function studentTable(students: readonly SummaryStudent[], linked: (s: SummarySt
       `<td class="num">${graded && student.score !== null && student.max !== null ? scoreText(student.score, student.max) : '–'}</td>`,
       `<td class="num">${best}</td>`,
       `<td class="num">${student.runs}</td>`,
-      `<td>${student.latest.at ? safeText(formatTime(student.latest.at), 40) : '<span class="muted">never</span>'}</td>`,
+      `<td class="when">${student.latest.at ? safeText(formatTime(student.latest.at), 40) : '<span class="muted">never</span>'}</td>`,
       `<td>${reportLink(student, linked)}</td>`,
       '</tr>',
     ].join('');
@@ -237,8 +240,10 @@ function itemSection(students: readonly SummaryStudent[], columns: readonly Item
   });
   return [
     '<h2>Points per item</h2>',
+    '<div class="items-key">',
     '<p class="muted small">Each cell is the latest run\'s points out of the points the item counts for; under it, the day the item first earned all its points. Items:</p>',
     `<ol class="legend-items small">${legend}</ol>`,
+    '</div>',
     '<table class="matrix">',
     `<thead><tr><th>Student</th>${head.join('')}</tr></thead>`,
     `<tbody>${rows.join('\n')}</tbody>`,
