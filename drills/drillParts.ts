@@ -18,7 +18,7 @@ export interface PartProblem<P extends string = string> {
 export function recordDrillParts<P extends string>(
   evidence: EvidenceRecorder,
   passedDetails: Readonly<Record<P, string | null>>,
-  problems: readonly PartProblem<P>[],
+  problems: readonly PartProblem<NoInfer<P>>[],
 ): void {
   for (const part of Object.keys(passedDetails) as P[]) {
     const found = problems.filter((problem) => problem.part === part);

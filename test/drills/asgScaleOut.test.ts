@@ -7,10 +7,12 @@ import {
   rampLevels,
   rampStepSeconds,
   type ScaleOutObservation,
+  scaleOutParts,
 } from '../../drills/asgScaleOut.ts';
 import { runDrill } from '../../drills/experiment.ts';
 import type { AsgReadClients } from '../../probes/asgObservation/groupState.ts';
 import { analyzeScaleOut } from '../../probes/asgObservation/scaleOutTimeline.ts';
+import { catalogEntry } from '../../suites/catalog.ts';
 import { launchActivity, snapshot, t0 } from '../probes/asgObservation/awsShapedData.ts';
 
 const a = 'i-0aaaaaaaaaaaaaaa1';
@@ -281,5 +283,95 @@ describe('the drill in a dry run', () => {
     expect(result.outcome.verdict).toBe('skip');
     expect(result.plan.map((p) => p.step)).toEqual(['load-through-alb']);
     expect(result.plan[0]?.undoText).toContain('lab-vpc-asg');
+  });
+});
+
+describe('scaleOutParts', () => {
+  const passedParts = (seen: ScaleOutObservation) =>
+    Object.fromEntries(scaleOutParts(seen).map((part) => [part.name, part.passed]));
+  const scaledOut = (snapshots: Parameters<typeof analyzeScaleOut>[0]['snapshots']) => ({
+    loadStartMs: t0,
+    loadEndMs: s(390),
+    original,
+    snapshots,
+    activities: [launchActivity(c, s(195)), launchActivity(d, s(195))],
+    served: [],
+  });
+
+  it('passes every part of a complete scale-out, in the catalog order', () => {
+    const parts = scaleOutParts(
+      observation(
+        {},
+        scaledOut([
+          snapshot(s(60), 2, orig, { cpu: 93 }),
+          snapshot(s(380), 4, [...orig, { id: c }, { id: d }]),
+        ]),
+      ),
+    );
+    expect(parts.map((p) => p.name)).toEqual(catalogEntry('asg.scale-out.drill').parts);
+    expect(parts.every((p) => p.passed)).toBe(true);
+    expect(parts[0]?.detail).toContain('AlarmHigh');
+    expect(parts[1]?.detail).toBe('desired 2 → 4');
+    expect(parts[2]?.detail).toBe('2 new instance(s) InService and healthy in lab-vpc-alb-asg-tg');
+  });
+
+  it('new instances that never become healthy cost only the last part', () => {
+    const seen = observation(
+      {},
+      scaledOut([
+        snapshot(s(60), 2, orig, { cpu: 93 }),
+        snapshot(s(380), 4, [...orig, { id: c, target: 'unhealthy' }, { id: d, target: 'unhealthy' }]),
+      ]),
+    );
+    expect(passedParts(seen)).toEqual({
+      'alarm-fired': true,
+      'desired-rose': true,
+      'new-instances-healthy': false,
+    });
+  });
+
+  it('asg-no-policy and asg-max-equals-min cost the parts they prevent', () => {
+    const noPolicy = observation(
+      { policy: null },
+      {
+        loadStartMs: t0,
+        loadEndMs: s(200),
+        original,
+        snapshots: [snapshot(s(100), 2, orig, { cpu: 93 })],
+        activities: [],
+        served: [],
+      },
+    );
+    expect(passedParts(noPolicy)).toEqual({
+      'alarm-fired': false,
+      'desired-rose': false,
+      'new-instances-healthy': false,
+    });
+    expect(scaleOutParts(noPolicy)[0]?.detail).toBe('the group has no target-tracking policy, so no alarm');
+    const blocked = scaleOutParts(
+      observation({ blocked: 'max-equals-min', original: { ...original, max: 2 } }),
+    );
+    expect(blocked.map((p) => p.passed)).toEqual([false, false, false]);
+    expect(blocked[1]?.detail).toBe('max size equals min size (2): the group cannot scale out');
+    expect(blocked[0]?.detail).toMatch(/^not judged: /);
+  });
+
+  it('asg-not-attached: desired rose, but the new instances get no traffic', () => {
+    const seen = observation(
+      { attached: false, targetGroups: 'its target group' },
+      {
+        loadStartMs: t0,
+        loadEndMs: s(400),
+        original,
+        snapshots: [snapshot(s(300), 4, [...orig, { id: c }, { id: d }], { attached: false, cpu: 80 })],
+        activities: [launchActivity(c, s(195)), launchActivity(d, s(195))],
+        served: [],
+      },
+    );
+    expect(passedParts(seen)).toEqual({
+      'alarm-fired': true,
+      'desired-rose': true,
+      'new-instances-healthy': false,
+    });
   });
 });

@@ -4,6 +4,7 @@ import {
   chooseInstanceToDisrupt,
   judgeSelfHeal,
   type SelfHealObservation,
+  selfHealParts,
 } from '../../drills/asgSelfHeal.ts';
 import { runDrill } from '../../drills/experiment.ts';
 import { servingGaps } from '../../probes/asgObservation/albServing.ts';
@@ -16,6 +17,7 @@ import {
   t0,
   terminateActivity,
 } from '../probes/asgObservation/awsShapedData.ts';
+import { catalogEntry } from '../../suites/catalog.ts';
 
 const a = 'i-0aaaaaaaaaaaaaaa1';
 const b = 'i-0bbbbbbbbbbbbbbb2';
@@ -164,6 +166,45 @@ describe('judgeSelfHeal', () => {
     const outcome = judgeSelfHeal(observation({ serving: servingGaps(answers, s(0)) }));
     expect(outcome.verdict).toBe('fail');
     expect(outcome.reason).toContain('the ALB stopped serving for 14 s');
+  });
+});
+
+describe('selfHealParts', () => {
+  const passedParts = (seen: SelfHealObservation) =>
+    Object.fromEntries(selfHealParts(seen).map((part) => [part.name, part.passed]));
+
+  it('passes both parts exactly when the drill passes', () => {
+    const parts = selfHealParts(observation());
+    expect(parts.map((p) => p.name)).toEqual(catalogEntry('asg.self-heal.drill').parts);
+    expect(parts).toEqual([
+      {
+        name: 'replaced',
+        passed: true,
+        detail: `${r} healthy in lab-vpc-alb-asg-tg 150 s after ${a} was lost`,
+      },
+      {
+        name: 'kept-serving',
+        passed: true,
+        detail: 'longest outage through the ALB 1 s (limit 10 s); 1 of 3 requests failed',
+      },
+    ]);
+  });
+
+  it('judges the replacement and the serving apart', () => {
+    const noReplacement = observation({
+      replacement: { replacement: null, lostLastSeenAtMs: null, lostCause: null, launchCause: null },
+    });
+    expect(passedParts(noReplacement)).toEqual({ replaced: false, 'kept-serving': true });
+    expect(selfHealParts(noReplacement)[0]?.detail).toBe(`no replacement for ${a} within 900 s`);
+    const answers = [
+      { atMs: s(0), ms: 5, status: 200, error: null, instanceId: b },
+      { atMs: s(1), ms: 3000, status: null, error: 'timeout', instanceId: null },
+      { atMs: s(14), ms: 5, status: 200, error: null, instanceId: b },
+    ];
+    expect(passedParts(observation({ serving: servingGaps(answers, s(0)) }))).toEqual({
+      replaced: true,
+      'kept-serving': false,
+    });
   });
 });
 

@@ -312,6 +312,36 @@ describe('runDrill', () => {
     expect(rec.calls).toEqual([]);
   });
 
+  it("records each of the drill's parts as not judged when the steady state is not met", async () => {
+    const state = { ...freshState(), policy: false };
+    const evidence = new EvidenceRecorder();
+    const drill = defineDrill({ ...twoStepDrill(state), parts: ['denied-403', 'allowed-200'] });
+    await runDrill(drill, { journal: freshPath(), clients: {}, evidence, handleProcessSignals: false });
+    expect(evidence.evidence.parts).toEqual([
+      {
+        name: 'denied-403',
+        passed: false,
+        detail: 'not judged: not in its steady state before the drill: the bucket has no policy',
+      },
+      {
+        name: 'allowed-200',
+        passed: false,
+        detail: 'not judged: not in its steady state before the drill: the bucket has no policy',
+      },
+    ]);
+    // A drill that met its steady state leaves its parts to its verify.
+    const passing = new EvidenceRecorder();
+    const rec = recordingExecutors();
+    await runDrill(defineDrill({ ...twoStepDrill(freshState()), parts: ['denied-403'] }), {
+      journal: freshPath(),
+      clients: {},
+      evidence: passing,
+      executors: rec.executors,
+      handleProcessSignals: false,
+    });
+    expect(passing.evidence.parts).toEqual([]);
+  });
+
   it('turns a failed rollback into an error that says to run restore', async () => {
     const rec = recordingExecutors();
     rec.failWhen.push({ match: /Block Public Access/, message: 'AccessDenied' });
