@@ -23,6 +23,8 @@ const csp =
 /** Rows and columns past these are counted, not drawn: the page stays a page for any class. */
 const maxStudentRows = 5_000;
 const maxItemColumns = 60;
+/** The points-per-item table is the page's bulk (a cell per student and item); past this, summary.csv has it. */
+const maxMatrixRows = 1_500;
 
 export interface SummaryHtmlOptions {
   /** Students whose folder holds a report.html to link to (by id); without it every student is linked. */
@@ -233,7 +235,7 @@ function itemSection(students: readonly SummaryStudent[], columns: readonly Item
   const head = columns.map(
     (column, i) => `<th class="item" title="${safeText(column.criterion, 200)}">${i + 1}</th>`,
   );
-  const rows = students.map((student) => {
+  const rows = students.slice(0, maxMatrixRows).map((student) => {
     const byCheck = new Map(student.items.map((item) => [item.check, item]));
     const cells = columns.map((column) => itemCell(byCheck.get(column.check)));
     return `<tr><td>${studentCell(student)}</td>${cells.join('')}</tr>`;
@@ -248,6 +250,9 @@ function itemSection(students: readonly SummaryStudent[], columns: readonly Item
     `<thead><tr><th>Student</th>${head.join('')}</tr></thead>`,
     `<tbody>${rows.join('\n')}</tbody>`,
     '</table>',
+    students.length > maxMatrixRows
+      ? `<p class="muted">The points of ${students.length - maxMatrixRows} more students are in summary.csv.</p>`
+      : '',
   ].join('\n');
 }
 

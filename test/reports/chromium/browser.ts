@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -35,6 +35,11 @@ export interface Browser {
 
 /** Chromium with a fresh profile of its own (removed at close). */
 export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(chromiumPath)) {
+    throw new Error(
+      `no Chromium at ${chromiumPath}: run npm run setup as root (it installs Debian's chromium)`,
+    );
+  }
   const profile = mkdtempSync(join(tmpdir(), 'labdrill-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath,
@@ -168,7 +173,11 @@ const run = promisify(execFile);
 
 /** A PDF's page count and text, by poppler's pdfinfo and pdftotext. */
 export async function readPdf(path: string): Promise<{ pages: number; text: string }> {
-  const info = await run('pdfinfo', [path]);
+  const info = await run('pdfinfo', [path]).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT')
+      throw new Error('no pdfinfo: run npm run setup as root (it installs poppler-utils)');
+    throw error;
+  });
   const pages = Number(/^Pages:\s+(\d+)/m.exec(info.stdout)?.[1] ?? 0);
   const text = await run('pdftotext', ['-layout', '-enc', 'UTF-8', path, '-'], {
     maxBuffer: 64 * 1024 * 1024,

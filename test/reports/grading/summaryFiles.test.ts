@@ -183,3 +183,52 @@ describe('writeSummaryFiles', () => {
     expect((html.match(/<rect /g) ?? []).length).toBe(6);
   });
 });
+
+describe('summary.html of a large class', () => {
+  it('stays a bounded page: the points of students past the first 1,500 are left to summary.csv', () => {
+    const items = Array.from({ length: 12 }, (_, i) => ({
+      check: `check.${i}`,
+      criterion: `Criterion ${i}`,
+      status: 'earned' as const,
+      points: 2,
+      max: 2,
+      firstPassedAt: '2026-03-01T00:00:00.000Z',
+    }));
+    const students = Array.from({ length: 3_000 }, (_, i) => ({
+      id: `s${String(i).padStart(4, '0')}`,
+      name: `Student ${i}`,
+      status: 'graded' as const,
+      score: 24,
+      max: 24,
+      reasons: [],
+      items,
+      best: { score: 24, max: 24, at: '2026-03-01T00:00:00.000Z' },
+      latest: { at: '2026-03-01T00:00:00.000Z', status: 'graded' as const },
+      runs: 1,
+      folder: `s${String(i).padStart(4, '0')}/`,
+    }));
+    const html = renderSummaryHtml({
+      schema: 'labdrill.summary/1',
+      course: 'big',
+      rubric: 'r',
+      generatedAt: 'now',
+      students,
+    });
+    expect(html).toContain('The points of 1500 more students are in summary.csv.');
+    expect(Buffer.byteLength(html)).toBeLessThan(8 * 1024 * 1024);
+    expect(scoreBins(students)).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 3_000]);
+  });
+
+  it('draws an empty chart with its axes and says so when nobody is graded yet', () => {
+    const html = renderSummaryHtml({
+      schema: 'labdrill.summary/1',
+      course: 'empty',
+      rubric: 'r',
+      generatedAt: 'now',
+      students: [],
+    });
+    expect(html).toContain('No student is graded yet.');
+    expect(html).not.toContain('<rect');
+    expect(html).not.toContain('Points per item');
+  });
+});
