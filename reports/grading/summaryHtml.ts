@@ -72,7 +72,7 @@ const summaryStyle = `
 .students th { white-space: nowrap; overflow-wrap: normal; }
 .students td:first-child { min-width: 200px; }
 .sid { color: var(--muted); font-size: 0.85em; }
-td.when { white-space: nowrap; }
+td.when, .students td:last-child { white-space: nowrap; }
 .pct { color: var(--muted); font-size: 12px; margin-left: 4px; }
 .matrix th.item, .matrix td.item { text-align: center; white-space: nowrap; padding: 3px 4px; }
 .matrix td.item small { display: block; color: var(--muted); font-size: 10px; }
