@@ -11,6 +11,11 @@ export function registerDemoCommand(command: Command): void {
     .option('--only <ids>', 'comma-separated check ids to run')
     .option('--out <dir>', 'where to write the reports', 'labdrill-out')
     .option('--chaos', 'also run the drills against the twin')
+    .option('--rubric <name|file>', 'grade the run against a rubric (labdrill rubric list)')
+    .option(
+      '--autograder <kind>',
+      "also write an autograder's files for the grade (classroom, vocareum, gradescope)",
+    )
     .option('--twin-log <file>', "append the twin's own log (requests, AWS calls, start-up) to this file")
     .addOption(paceOption())
     .addHelpText(
@@ -20,6 +25,7 @@ Examples:
   $ labdrill demo
   $ labdrill demo --fault s3-no-policy          the S3 checks fail, everything else passes
   $ labdrill demo --chaos --out demo-report/
+  $ labdrill demo --fault alb-sticky --rubric lamp-alb-efs   the score a student with that mistake gets
   $ labdrill demo --chaos --pace aws           drills at AWS's own pace (about half an hour)`,
     )
     .action(async (flags: RunFlags & { fault?: string; twinLog?: string; pace: TwinPaceName }) => {
