@@ -123,7 +123,8 @@ export const catalog: readonly CatalogEntry[] = [
     kind: 'probe',
     needs: ['http'],
     part: 'ec2',
-    proves: 'every instance page shows instance id, AZ and private IP, and no "Failed to connect to MySQL"',
+    proves:
+      'every instance page shows instance id, AZ and private IP, no "Failed to connect to MySQL", and the same rows of table SAMPLE (those in the database, when rds.sql gives access); as many instances answer as AWS registers (or expect.appInstances)',
     parts: ['metadata', 'no-db-error', 'sample-rows', 'every-instance'],
   },
   {
@@ -226,7 +227,7 @@ export const catalog: readonly CatalogEntry[] = [
     needs: ['aws'],
     part: 'asg',
     proves:
-      'min/desired/max, launch template and version, private subnets in two AZs, attached target group, ELB health checks, a target-tracking CPU policy',
+      "min/desired/max, launch template and version, private subnets in two AZs, attached target group, ELB health checks, a target-tracking CPU policy at the lab's target (expect.asg; 2/2/4 and 7% by default)",
     parts: ['sizes', 'launch-template', 'private-two-azs', 'target-group', 'elb-health-check', 'cpu-policy'],
   },
   {
