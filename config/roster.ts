@@ -1,7 +1,6 @@
-import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
+import { describeValue, firstIssueLine, parseInputYaml, readInputFile, valueAt } from './inputFile.ts';
 import {
   type DiscoverySelector,
   defaultNamePrefix,
@@ -119,21 +118,24 @@ export interface Roster {
  */
 export function loadRoster(path: string): Roster {
   const file = resolve(path);
-  const text = readRosterText(path);
+  const text = readInputFile(path, 'roster', maxRosterFileBytes, (message) => new RosterFileError(message));
   return parseRosterText(text, file);
 }
 
 /** Validates roster text; `file` is where it came from (for messages and relative paths). */
 export function parseRosterText(text: string, file: string): Roster {
   const label = basename(file);
-  const raw = parseYaml(text, label);
+  const raw = parseInputYaml(text, label, (message) => new RosterFileError(message));
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new RosterFileError(
-      `${label}: a roster must be a mapping (course, rubric, students), got ${describe(raw)}`,
+      `${label}: a roster must be a mapping (course, rubric, students), got ${describeValue(raw)}`,
     );
   }
   const result = rosterSchema.safeParse(raw);
-  if (!result.success) throw new RosterFileError(formatIssues(label, result.error.issues, raw));
+  if (!result.success)
+    throw new RosterFileError(
+      firstIssueLine(label, 'roster', result.error.issues, (issue) => formatIssue(issue, raw)),
+    );
   const data = result.data;
   const base = dirname(file);
 
@@ -192,50 +194,6 @@ function selectorOf(
   }
 }
 
-function readRosterText(path: string): string {
-  try {
-    const size = statSync(path).size;
-    if (size > maxRosterFileBytes) {
-      throw new RosterFileError(`${path}: file is ${size} bytes; a roster may be at most 1 MiB`);
-    }
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    if (error instanceof RosterFileError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? 'no such file'
-        : code === 'EISDIR'
-          ? 'is a directory, not a file'
-          : String(code ?? error);
-    throw new RosterFileError(`${path}: cannot read roster: ${why}`);
-  }
-}
-
-function parseYaml(text: string, label: string): unknown {
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter });
-  const first = document.errors[0];
-  if (first) {
-    const position = lineCounter.linePos(first.pos[0]);
-    const message = first.message.split('\n')[0];
-    throw new RosterFileError(`${label}:${position.line}:${position.col}: invalid YAML: ${message}`);
-  }
-  try {
-    return document.toJS({ maxAliasCount: 100 });
-  } catch (error) {
-    // Aliases that expand past the bound (an alias bomb) are bad input.
-    throw new RosterFileError(`${label}: invalid YAML: ${(error as Error).message.split('\n')[0]}`);
-  }
-}
-
-function formatIssues(label: string, issues: readonly z.core.$ZodIssue[], raw: unknown): string {
-  const [first, ...rest] = issues;
-  if (!first) return `${label}: invalid roster`;
-  const more = rest.length > 0 ? ` (and ${rest.length} more problem${rest.length === 1 ? '' : 's'})` : '';
-  return `${label}: ${formatIssue(first, raw)}${more}`;
-}
-
 function formatIssue(issue: z.core.$ZodIssue, raw: unknown): string {
   const field = issue.path.map(String).join('.') || '(top level)';
   if (issue.code === 'unrecognized_keys') {
@@ -249,22 +207,5 @@ function formatIssue(issue: z.core.$ZodIssue, raw: unknown): string {
   const value = valueAt(raw, issue.path);
   if (issue.code === 'invalid_type' && value === undefined) return `${field}: required field is missing`;
   if (issue.code === 'custom') return `${field}: ${issue.message}`;
-  return `${field}: ${issue.message} (got ${value === undefined ? 'nothing' : describe(value)})`;
-}
-
-function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
-  let current: unknown = raw;
-  for (const key of path) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<PropertyKey, unknown>)[key];
-  }
-  return current;
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
-  return String(value);
+  return `${field}: ${issue.message} (got ${value === undefined ? 'nothing' : describeValue(value)})`;
 }

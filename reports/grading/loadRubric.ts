@@ -1,9 +1,15 @@
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { closest, distance } from 'fastest-levenshtein';
-import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { packageRoot } from '../../cli/packageRoot.ts';
+import {
+  describeValue,
+  firstIssueLine,
+  parseInputYaml,
+  readInputFile,
+  valueAt,
+} from '../../config/inputFile.ts';
 import type { Rubric } from './gradeModel.ts';
 import { rubricSchema } from './rubricSchema.ts';
 
@@ -47,9 +53,7 @@ export function loadRubric(nameOrPath: string): Rubric {
       distance(nameOrPath, suggestion) <= Math.max(2, Math.floor(suggestion.length / 3))
         ? ` (did you mean '${suggestion}'?)`
         : '';
-    try {
-      statSync(nameOrPath);
-    } catch {
+    if (!existsSync(nameOrPath)) {
       throw new RubricFileError(
         `rubric '${oneLine(nameOrPath)}': not a built-in rubric${hint} and no such file; built-ins: ${builtInRubricNames.join(', ')}`,
       );
@@ -64,61 +68,27 @@ export function loadBuiltInRubrics(): Rubric[] {
 }
 
 export function loadRubricFile(path: string): Rubric {
-  let text: string;
-  try {
-    const size = statSync(path).size;
-    if (size > maxRubricFileBytes) {
-      throw new RubricFileError(`${path}: file is ${size} bytes; a rubric file may be at most 256 KiB`);
-    }
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    if (error instanceof RubricFileError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? 'no such file'
-        : code === 'EISDIR'
-          ? 'is a directory, not a file'
-          : String(code ?? error);
-    throw new RubricFileError(`${path}: cannot read rubric file: ${why}`);
-  }
+  const text = readInputFile(
+    path,
+    'rubric file',
+    maxRubricFileBytes,
+    (message) => new RubricFileError(message),
+  );
   return parseRubricText(text, basename(path));
 }
 
 /** Parses rubric YAML (JSON is YAML too); `label` names the file in errors. */
 export function parseRubricText(text: string, label: string): Rubric {
-  const raw = parseYaml(text, label);
+  const raw = parseInputYaml(text, label, (message) => new RubricFileError(message));
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new RubricFileError(`${label}: a rubric is a mapping (name, items, …), got ${describe(raw)}`);
+    throw new RubricFileError(`${label}: a rubric is a mapping (name, items, …), got ${describeValue(raw)}`);
   }
   const result = rubricSchema.safeParse(raw);
-  if (!result.success) throw new RubricFileError(formatIssues(label, result.error.issues, raw));
-  return result.data;
-}
-
-function parseYaml(text: string, label: string): unknown {
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter });
-  const first = document.errors[0];
-  if (first) {
-    const position = lineCounter.linePos(first.pos[0]);
+  if (!result.success)
     throw new RubricFileError(
-      `${label}:${position.line}:${position.col}: invalid YAML: ${first.message.split('\n')[0]}`,
+      firstIssueLine(label, 'rubric', result.error.issues, (issue) => formatIssue(issue, raw)),
     );
-  }
-  try {
-    return document.toJS({ maxAliasCount: 100 });
-  } catch (error) {
-    // Aliases that expand past the bound (an alias bomb) are bad input, not labdrill's failure.
-    throw new RubricFileError(`${label}: invalid YAML: ${(error as Error).message.split('\n')[0]}`);
-  }
-}
-
-function formatIssues(label: string, issues: readonly z.core.$ZodIssue[], raw: unknown): string {
-  const [first, ...rest] = issues;
-  if (!first) return `${label}: invalid rubric`;
-  const more = rest.length > 0 ? ` (and ${rest.length} more problem${rest.length === 1 ? '' : 's'})` : '';
-  return `${label}: ${formatIssue(first, raw)}${more}`;
+  return result.data;
 }
 
 function formatIssue(issue: z.core.$ZodIssue, raw: unknown): string {
@@ -129,30 +99,12 @@ function formatIssue(issue: z.core.$ZodIssue, raw: unknown): string {
   }
   const value = valueAt(raw, issue.path);
   if (issue.code === 'invalid_type' && value === undefined) return `${field}: required field is missing`;
-  const got = value === undefined ? '' : ` (got ${describe(value)})`;
+  const got = value === undefined ? '' : ` (got ${describeValue(value)})`;
   return `${field}: ${oneLine(issue.message)}${got}`;
-}
-
-function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
-  let current: unknown = raw;
-  for (const key of path) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<PropertyKey, unknown>)[key];
-  }
-  return current;
 }
 
 /** Text for a one-line message: no line breaks or control characters, bounded. */
 function oneLine(text: string): string {
   const flat = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
   return flat.length > 120 ? `${flat.slice(0, 120)}…` : flat;
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string')
-    return JSON.stringify(oneLine(value.length > 80 ? `${value.slice(0, 80)}…` : value));
-  return String(value);
 }
