@@ -1,32 +1,24 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type HangingServer, startHangingServer } from './hangingServer.ts';
 import { labdrill, readReport } from './labdrillCommand.ts';
 
 // A stack whose endpoints accept TCP and never answer: every check that needs them ends in `error`
 // with the reason, within the configured timeout, and the run still completes with its reports.
 
-let server: Server;
-const sockets = new Set<Socket>();
+let hanging: HangingServer;
 let url = '';
 const dir = mkdtempSync(join(tmpdir(), 'labdrill-hang-'));
 
 beforeAll(async () => {
-  server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (!address || typeof address === 'string') throw new Error('no address');
-  url = `http://127.0.0.1:${address.port}`;
+  hanging = await startHangingServer();
+  url = hanging.url;
 });
 
 afterAll(async () => {
-  for (const socket of sockets) socket.destroy();
-  await new Promise((resolve) => server.close(resolve));
+  await hanging.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

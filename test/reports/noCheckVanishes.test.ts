@@ -1,11 +1,11 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunReport } from '../../reports/evidence.ts';
+import { type HangingServer, startHangingServer } from '../e2e/hangingServer.ts';
 
 // A check whose runner dies still appears in the report: a real `labdrill run` against a stack that never
 // answers, whose check runner process is killed (SIGKILL) while its checks wait, leaves an error record for
@@ -13,24 +13,16 @@ import type { RunReport } from '../../reports/evidence.ts';
 
 const bin = fileURLToPath(new URL('../../cli/bin.mjs', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'labdrill-vanish-'));
-let server: Server;
-const sockets = new Set<Socket>();
+let hanging: HangingServer;
 let url = '';
 
 beforeAll(async () => {
-  server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (!address || typeof address === 'string') throw new Error('no address');
-  url = `http://127.0.0.1:${address.port}`;
+  hanging = await startHangingServer();
+  url = hanging.url;
 });
 
 afterAll(async () => {
-  for (const socket of sockets) socket.destroy();
-  await new Promise((resolve) => server.close(resolve));
+  await hanging.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -70,7 +62,7 @@ describe('no check vanishes', () => {
     const exited = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
     // Both checks are waiting on the server once it holds two connections.
     const deadline = Date.now() + 60_000;
-    while (sockets.size < 2) {
+    while (hanging.sockets.size < 2) {
       if (Date.now() > deadline) throw new Error(`the checks never reached the stack:\n${stdout}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
