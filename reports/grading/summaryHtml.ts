@@ -1,5 +1,6 @@
 import { escapeHtml, formatNumber, safeText } from '../html/htmlText.ts';
-import { pageStyle } from '../html/pageStyle.ts';
+import { itemStatusLabels } from '../html/gradeSection.ts';
+import { pageHead, pageStyle } from '../html/pageStyle.ts';
 import {
   axisColor,
   bottomAxis,
@@ -11,14 +12,11 @@ import {
   px,
   svgChart,
 } from '../html/svgFrame.ts';
-import type { ClassSummary, ItemStatus, SummaryItem, SummaryStudent } from './gradeModel.ts';
+import type { ClassSummary, SummaryItem, SummaryStudent } from './gradeModel.ts';
 
 // summary.html: the class at a glance, for the course's staff and its archive. One self-contained page
 // like report.html (inline CSS and SVG, no script, a CSP that allows neither script nor fetch), built
 // from summary.json alone. Display names come from students: every text is cleaned, cut and escaped.
-
-const csp =
-  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
 /** Rows and columns past these are counted, not drawn: the page stays a page for any class. */
 const maxStudentRows = 5_000;
@@ -39,17 +37,7 @@ export function renderSummaryHtml(summary: ClassSummary, options: SummaryHtmlOpt
   const linked = (student: SummaryStudent) => options.withReport?.has(student.id) ?? true;
 
   return [
-    '<!DOCTYPE html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    `<meta http-equiv="Content-Security-Policy" content="${csp}">`,
-    '<meta name="referrer" content="no-referrer">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>labdrill class summary: ${safeText(summary.course, 200)}</title>`,
-    `<style>${pageStyle}${summaryStyle}</style>`,
-    '</head>',
-    '<body><main>',
+    pageHead(`labdrill class summary: ${safeText(summary.course, 200)}`, `${pageStyle}${summaryStyle}`),
     overview(summary, graded, notGraded),
     '<h2>Score distribution</h2>',
     scoreHistogram(graded),
@@ -256,19 +244,10 @@ function itemSection(students: readonly SummaryStudent[], columns: readonly Item
   ].join('\n');
 }
 
-const statusWords: Record<ItemStatus, string> = {
-  earned: 'earned',
-  partial: 'partial',
-  lost: 'lost',
-  'not-attempted': 'not attempted',
-  'not-run': 'not run',
-  'not-graded': 'not graded',
-};
-
 function itemCell(item: SummaryItem | undefined): string {
   if (!item) return '<td class="item muted">–</td>';
-  const status = statusWords[item.status] ?? 'unknown';
-  const statusClass = item.status in statusWords ? item.status : 'unknown';
+  const status = itemStatusLabels[item.status] ?? 'unknown';
+  const statusClass = item.status in itemStatusLabels ? item.status : 'unknown';
   const points =
     item.status === 'not-attempted' || item.status === 'not-run' || item.status === 'not-graded'
       ? status

@@ -7,7 +7,8 @@ import { escapeHtml, finiteNumber, formatNumber, safeText } from './htmlText.ts'
 
 export const maxGradeItems = 200;
 
-const statusLabels: Record<ItemStatus, string> = {
+/** How an item's status reads on a page (report.html, summary.html). */
+export const itemStatusLabels: Record<ItemStatus, string> = {
   earned: 'earned',
   partial: 'partial',
   lost: 'lost',
@@ -38,7 +39,7 @@ function points(value: unknown): string {
 }
 
 function knownStatus(value: unknown): ItemStatus {
-  return typeof value === 'string' && Object.hasOwn(statusLabels, value)
+  return typeof value === 'string' && Object.hasOwn(itemStatusLabels, value)
     ? (value as ItemStatus)
     : 'not-graded';
 }
@@ -89,7 +90,7 @@ export function gradeSection(grade: Grade): string {
       const status = knownStatus(item.status);
       const counted = (finiteNumber(item.max) ?? 0) > 0;
       const score = counted ? `${points(item.points)} / ${points(item.max)}` : '—';
-      return `<tr><td>${safeText(item.criterion, 120)}<div class="small muted"><code>${safeText(item.check, 120)}</code>${item.required ? '' : ' (optional)'}</div></td><td>${meter(item)}</td><td class="num">${score}</td><td><span class="state ${status}">${statusLabels[status]}</span></td></tr>`;
+      return `<tr><td>${safeText(item.criterion, 120)}<div class="small muted"><code>${safeText(item.check, 120)}</code>${item.required ? '' : ' (optional)'}</div></td><td>${meter(item)}</td><td class="num">${score}</td><td><span class="state ${status}">${itemStatusLabels[status]}</span></td></tr>`;
     })
     .join('');
 

@@ -68,3 +68,24 @@ footer { margin-top: 30px; color: var(--muted); font-size: 12px; }
   h2, .check header { break-after: avoid; }
 }
 `;
+
+/** No script, no fetch, no external file: the second line of defense behind escaping every text. */
+const contentSecurityPolicy =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
+
+/** The start of every labdrill page up to the opened <main>; `title` must already be escaped. */
+export function pageHead(title: string, style: string): string {
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    `<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy}">`,
+    '<meta name="referrer" content="no-referrer">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${title}</title>`,
+    `<style>${style}</style>`,
+    '</head>',
+    '<body><main>',
+  ].join('\n');
+}

@@ -5,7 +5,7 @@ import type { Grade } from '../grading/gradeModel.ts';
 import { checkSection } from './checkSection.ts';
 import { gradeSection, gradeStyle } from './gradeSection.ts';
 import { safeText } from './htmlText.ts';
-import { pageStyle } from './pageStyle.ts';
+import { pageHead, pageStyle } from './pageStyle.ts';
 import { overviewTable, summarySection } from './summarySection.ts';
 
 // report.html: one self-contained page (inline CSS and SVG, no script, no external resource) that
@@ -25,9 +25,6 @@ export const pageBudget = {
   overviewRows: 2_000,
 } as const;
 
-const csp =
-  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
-
 export interface ReportHtmlOptions {
   /** The stack's grade against a rubric (labdrill run --rubric, labdrill grade): shown first. */
   grade?: Grade;
@@ -44,17 +41,10 @@ export function renderReportHtml(report: RunReport, options: ReportHtmlOptions =
   };
 
   const head = [
-    '<!DOCTYPE html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    `<meta http-equiv="Content-Security-Policy" content="${csp}">`,
-    '<meta name="referrer" content="no-referrer">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>labdrill: ${safeText(report.stack?.name, 120)}</title>`,
-    `<style>${pageStyle}${options.grade ? gradeStyle : ''}</style>`,
-    '</head>',
-    '<body><main>',
+    pageHead(
+      `labdrill: ${safeText(report.stack?.name, 120)}`,
+      `${pageStyle}${options.grade ? gradeStyle : ''}`,
+    ),
     summarySection(safeReport, anchorOf, options.grade ? gradeSection(options.grade) : ''),
     overviewTable(checks, anchorOf, pageBudget.overviewRows),
     '<h2>Checks and their evidence</h2>',
