@@ -19,7 +19,7 @@ import { UsageError } from './usageError.ts';
 // (one CI job per shard) into the summary one unsharded run would have written.
 
 interface GradeFlags {
-  roster: string;
+  roster?: string;
   rubric?: string;
   concurrency?: string;
   shard?: string;
@@ -58,7 +58,7 @@ function outcomeLine(student: RosterStudent, outcome: StudentOutcome): string {
   return `  ${student.id.padEnd(12)} ${name.padEnd(24)} ${what}`;
 }
 
-export async function runGrade(flags: GradeFlags): Promise<0 | 1> {
+export async function runGrade(flags: GradeFlags & { roster: string }): Promise<0 | 1> {
   // Every input is checked before any student is graded.
   const roster = loadRoster(flags.roster);
   const rubric = rubricFor(flags.rubric, roster);
@@ -159,6 +159,11 @@ export async function runGradeMerge(shardDirs: string[], flags: MergeFlags): Pro
 
 export function registerGradeCommand(command: Command): void {
   command
+    // `grade merge --out DIR SHARD_DIR…` shares grade's --out and --roster, so it is read here, not as a subcommand.
+    .argument(
+      '[merge-shard-dirs...]',
+      '`merge` and the shard folders to join: labdrill grade merge --out DIR …',
+    )
     .option(
       '--roster <file>',
       'the class: course, rubric and students (id, name, stack file or discovery, profile or role)',
@@ -200,21 +205,23 @@ Examples:
   $ labdrill grade --roster class.yaml --shard 2/4 --out shard-2/
   $ labdrill grade merge --out grades/ shard-1/ shard-2/ shard-3/ shard-4/`,
     )
-    .action(async (flags: GradeFlags) => {
+    .action(async (words: string[], flags: GradeFlags, self: Command) => {
+      if (words[0] === 'merge') {
+        // Merging writes where it is told: no default folder, so that a typo never lands in labdrill-grades/.
+        if (self.getOptionValueSource('out') !== 'cli')
+          throw new UsageError('grade merge: --out DIR is required (where the merged class goes)');
+        process.exitCode = await runGradeMerge(words.slice(1), {
+          out: flags.out,
+          ...(flags.roster ? { roster: flags.roster } : {}),
+        });
+        return;
+      }
+      if (words.length > 0)
+        throw new UsageError(
+          `grade: unexpected '${words[0]!.slice(0, 40)}' (did you mean: labdrill grade merge …?)`,
+        );
       if (!flags.roster)
         throw new UsageError('grade: --roster FILE is required (or: labdrill grade merge …)');
-      process.exitCode = await runGrade(flags);
-    });
-  command
-    .command('merge')
-    .description('join shard folders into the class summary one unsharded run writes')
-    .argument('<shard-dirs...>', 'the --out folders of the shard runs')
-    .requiredOption('--out <dir>', 'where the merged class goes')
-    .option(
-      '--roster <file>',
-      "the roster, for the students' display names and to check no student is missing",
-    )
-    .action(async (shardDirs: string[], flags: MergeFlags) => {
-      process.exitCode = await runGradeMerge(shardDirs, flags);
+      process.exitCode = await runGrade({ ...flags, roster: flags.roster });
     });
 }
