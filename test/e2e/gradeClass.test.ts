@@ -162,6 +162,18 @@ describe('labdrill grade', () => {
     expect(readSummary(out).students.map((s) => [s.id, s.score, s.runs])).toEqual(
       summary.students.map((s) => [s.id, s.score, s.runs]),
     );
+    // --regrade grades everyone again; each student's history keeps both runs, and the best stays.
+    const regraded = await labdrill(
+      ['grade', '--roster', join(work, 'class.yaml'), '--out', out, '--regrade'],
+      {
+        env,
+        timeoutMs: 300_000,
+      },
+    );
+    expect(regraded.stdout, regraded.explain()).not.toMatch(/kept from an earlier run/);
+    expect(readSummary(out).students.map((s) => [s.id, s.runs, s.best?.score ?? null])).toEqual(
+      summary.students.map((s) => [s.id, 2, s.best?.score ?? null]),
+    );
   }, 600_000);
 
   it('merges two shards into the summary one unsharded run writes', async () => {
