@@ -87,7 +87,10 @@ const median = (values: readonly number[]) => {
 
 export async function runGradeBench(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'labdrill-bench-grade-'));
-  const twins: RunningTwin[] = await Promise.all(Array.from({ length: twinsUsed }, () => startTwin()));
+  // Probe-only stacks need no Aurora cluster: three database servers a twin instead of five.
+  const twins: RunningTwin[] = await Promise.all(
+    Array.from({ length: twinsUsed }, () => startTwin({ auroraServers: false })),
+  );
   try {
     const env: NodeJS.ProcessEnv = {};
     for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION'])

@@ -1,8 +1,7 @@
+import { journalPathFor, knownHostsFileFor } from '../config/stackPaths.ts';
 import { fork } from 'node:child_process';
 import { loadStackFile } from '../config/loadStack.ts';
 import { settingsFor } from '../config/settings.ts';
-import { journalPathFor } from '../drills/journal.ts';
-import { knownHostsFileFor } from '../probes/exec/execForStack.ts';
 import type { CheckResult, RunReport } from '../reports/evidence.ts';
 import { writeReportHtml } from '../reports/html/reportHtml.ts';
 import { writeJunitXml } from '../reports/junitXml.ts';

@@ -1,7 +1,7 @@
+import { journalPathFor } from '../config/stackPaths.ts';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadStackFile } from '../config/loadStack.ts';
-import { journalPathFor } from '../drills/journal.ts';
 import { formatRestoreReport, restoreFromJournal } from '../drills/restore.ts';
 import { createAwsClients } from '../probes/aws/awsClients.ts';
 import { sqlLoginFor } from '../probes/sql.ts';

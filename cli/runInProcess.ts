@@ -1,7 +1,6 @@
+import { journalPathFor, knownHostsFileFor } from '../config/stackPaths.ts';
 import type { Stack } from '../config/schema.ts';
 import { settingsFor } from '../config/settings.ts';
-import { journalPathFor } from '../drills/journal.ts';
-import { knownHostsFileFor } from '../probes/exec/execForStack.ts';
 import { CodedError } from '../reports/errorCodes.ts';
 import pLimit from 'p-limit';
 import { type CheckResult, emptyEvidence } from '../reports/evidence.ts';

@@ -1,7 +1,6 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import type { Stack } from '../config/schema.ts';
 import { type UndoAction, undoActionSchema } from './undoActions.ts';
 
 // The drill journal: an append-only JSON Lines file. Before a drill changes anything it appends an
@@ -45,11 +44,6 @@ export const journalLimits = {
 
 export class JournalError extends Error {
   override readonly name = 'JournalError';
-}
-
-/** The journal of a stack: chaos.journal when set, else .labdrill/journal.jsonl under `cwd`. */
-export function journalPathFor(stack: Pick<Stack, 'chaos'> | undefined, cwd: string = process.cwd()): string {
-  return resolve(cwd, stack?.chaos?.journal ?? '.labdrill/journal.jsonl');
 }
 
 // Entries are read with the undo left loose: a journal line whose undo this version does not know must

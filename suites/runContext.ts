@@ -1,9 +1,8 @@
+import { journalPathFor, knownHostsFileFor } from '../config/stackPaths.ts';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { loadStackFile } from '../config/loadStack.ts';
 import { type LabExpectations, type Stack } from '../config/schema.ts';
 import { defaultSettings, type Settings, settingsFor } from '../config/settings.ts';
-import { journalPathFor } from '../drills/journal.ts';
-import { knownHostsFileFor } from '../probes/exec/execForStack.ts';
 import type { CheckDefinition } from './checkDefinition.ts';
 import { RunResources } from './runResources.ts';
 import { vitestRegistration } from './vitestRegistration.ts';

@@ -1,5 +1,6 @@
+import { knownHostsFileFor } from '../../config/stackPaths.ts';
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import type { Stack } from '../../config/schema.ts';
 import { awsClientConfig } from '../aws/awsClients.ts';
 import { createSshExec, fingerprintsFromKnownHosts, type HostKeyPolicy } from './ssh.ts';
@@ -11,12 +12,6 @@ export interface ExecForStackOptions {
   acceptNewHostKey?: boolean;
   /** The known_hosts file, resolved in the user's directory (exec.knownHosts, else .labdrill/known_hosts). */
   knownHostsFile?: string;
-}
-
-/** Where host keys are pinned and recorded: exec.knownHosts, else .labdrill/known_hosts. */
-export function knownHostsFileFor(stack: Stack, cwd: string = process.cwd()): string {
-  const exec = stack.exec;
-  return resolve(cwd, exec?.via === 'ssh' && exec.knownHosts ? exec.knownHosts : '.labdrill/known_hosts');
 }
 
 /**

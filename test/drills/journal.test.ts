@@ -2,7 +2,8 @@ import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFil
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Journal, JournalError, journalLimits, journalPathFor, readJournal } from '../../drills/journal.ts';
+import { journalPathFor } from '../../config/stackPaths.ts';
+import { Journal, JournalError, journalLimits, readJournal } from '../../drills/journal.ts';
 import type { UndoAction } from '../../drills/undoActions.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'labdrill-journal-'));
