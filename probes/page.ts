@@ -5,6 +5,8 @@
 // regular expression here has bounded repetitions and no nested quantifiers, and every value is trimmed and
 // cut to MAX_VALUE_CHARS.
 
+import { decodeHTML, DecodingMode } from 'entities';
+
 export interface PagePatterns {
   /** Regex source with one capture group for the instance id. */
   instanceId?: string;
@@ -62,17 +64,6 @@ const DB_ERROR_PATTERNS = [
 const SAMPLE_ROW =
   /<tr[^>]{0,100}>\s{0,100}<td[^>]{0,100}>([^<]{0,1000})<\/td>\s{0,100}<td[^>]{0,100}>([^<]{0,1000})<\/td>\s{0,100}<td[^>]{0,100}>([^<]{0,1000})<\/td>\s{0,100}<\/?tr/gi;
 
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
-
-function decodeEntities(text: string): string {
-  return text.replace(/&(#\d{1,7}|#x[0-9a-f]{1,6}|[a-z]{2,6});/gi, (whole, code: string) => {
-    if (code[0] !== '#') return ENTITIES[code.toLowerCase()] ?? whole;
-    const value =
-      code[1] === 'x' || code[1] === 'X' ? Number.parseInt(code.slice(2), 16) : Number(code.slice(1));
-    return value > 0 && value <= 0x10ffff ? String.fromCodePoint(value) : whole;
-  });
-}
-
 /**
  * A cell's text as labdrill compares it: runs of whitespace as one space, trimmed, at most MAX_VALUE_CHARS.
  * The same for a value read from the page and one read from the database, so that the two compare equal.
@@ -81,10 +72,14 @@ export function normalizeCellText(text: string): string {
   return text.replace(/\s+/g, ' ').trim().slice(0, MAX_VALUE_CHARS).trim();
 }
 
-/** Trimmed, entity-decoded, at most MAX_VALUE_CHARS; null when nothing is left. */
+/**
+ * Entity-decoded, trimmed, at most MAX_VALUE_CHARS; null when nothing is left. Only entities closed by ";"
+ * are decoded (strict mode): index.php echoes values from the database unescaped, and "&not" in a stored
+ * "&nothing" must stay as stored to compare equal with the database row.
+ */
 function cleanValue(raw: string | undefined): string | null {
   if (raw === undefined) return null;
-  const value = normalizeCellText(decodeEntities(raw));
+  const value = normalizeCellText(decodeHTML(raw, DecodingMode.Strict));
   return value === '' ? null : value;
 }
 

@@ -144,12 +144,17 @@ describe('readInstancePage', () => {
       privateIp: '10.1.3.25',
       publicIp: '',
       zone: 'a',
-      rows: [[' 7 ', 'O&#39;Brien &amp; co', long.slice(0, 900)]],
+      rows: [
+        [' 7 ', 'O&#39;Brien &amp; co', long.slice(0, 900)],
+        // Any named entity closed by ";" decodes; "&T" and "&not" without ";" are text as stored.
+        ['8', 'Caf&eacute; &#x4E2D;', 'AT&T &nothing'],
+      ],
     });
     const page = readInstancePage(html);
     expect(page.instanceId).toBe('i-<3>');
     expect(page.sampleRows).toEqual([
       { id: '7', name: "O'Brien & co", address: 'x'.repeat(MAX_VALUE_CHARS) },
+      { id: '8', name: 'Café 中', address: 'AT&T &nothing' },
     ]);
   });
 
