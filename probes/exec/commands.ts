@@ -1,7 +1,7 @@
 // The fixed set of remote commands labdrill issues on an instance (SSM Run Command or SSH), as POSIX sh
 // strings. Every value that reaches a command is validated against a narrow charset and single-quoted, so
-// no input can change the command's shape. parseLabdrillCommand recognises exactly these strings and
-// nothing else, which lets the twin answer a command without ever running it.
+// no input can change the command's shape. The twin recognises exactly these strings by rebuilding them
+// (fixtures/twin/exec/labdrillCommandParser.ts), so its tests fail when a builder changes shape.
 
 /** Longest accepted path, in characters. */
 export const MAX_PATH_LENGTH = 512;
@@ -27,13 +27,6 @@ const INSTANCE_IDENTITY_COMMAND =
   `-H "X-aws-ec2-metadata-token: $TOKEN" '${IMDS}/meta-data/instance-id')" && ` +
   `printf 'availability-zone=%s\\n' "$(curl -fsS --connect-timeout 2 --max-time 3 ` +
   `-H "X-aws-ec2-metadata-token: $TOKEN" '${IMDS}/meta-data/placement/availability-zone')"`;
-
-export type ParsedCommand =
-  | { kind: 'writeFile'; path: string; content: string }
-  | { kind: 'readFile'; path: string; maxBytes: number }
-  | { kind: 'removeFile'; path: string }
-  | { kind: 'fileSystemType'; path: string }
-  | { kind: 'instanceIdentity' };
 
 /** Thrown by the builders when an argument is outside what labdrill ever sends. */
 export class CommandArgumentError extends Error {
@@ -109,57 +102,4 @@ export function fileSystemType(path: string): string {
 /** Instance id and availability zone from IMDSv2; see INSTANCE_IDENTITY_COMMAND. */
 export function instanceIdentity(): string {
   return INSTANCE_IDENTITY_COMMAND;
-}
-
-/** The command string for a parsed command: the builders, driven by data. */
-export function buildCommand(parsed: ParsedCommand): string {
-  switch (parsed.kind) {
-    case 'writeFile':
-      return writeFile(parsed.path, parsed.content);
-    case 'readFile':
-      return readFile(parsed.path, parsed.maxBytes);
-    case 'removeFile':
-      return removeFile(parsed.path);
-    case 'fileSystemType':
-      return fileSystemType(parsed.path);
-    case 'instanceIdentity':
-      return instanceIdentity();
-  }
-}
-
-// The shapes the builders produce. Quoted values are matched as "anything but a quote"; the captured
-// values are then validated and the command rebuilt, and only an exact rebuild is accepted.
-const WRITE_FILE = /^printf '%s' '([^']*)' > '([^']*)'$/;
-const READ_FILE = /^head -c ([1-9][0-9]{0,5}) -- '([^']*)'$/;
-const REMOVE_FILE = /^rm -f -- '([^']*)'$/;
-const FILE_SYSTEM_TYPE = /^df -PT -- '([^']*)'$/;
-
-function candidate(command: string): ParsedCommand | null {
-  if (command === INSTANCE_IDENTITY_COMMAND) return { kind: 'instanceIdentity' };
-  let match = WRITE_FILE.exec(command);
-  if (match) return { kind: 'writeFile', content: match[1]!, path: match[2]! };
-  match = READ_FILE.exec(command);
-  if (match) return { kind: 'readFile', maxBytes: Number(match[1]), path: match[2]! };
-  match = REMOVE_FILE.exec(command);
-  if (match) return { kind: 'removeFile', path: match[1]! };
-  match = FILE_SYSTEM_TYPE.exec(command);
-  if (match) return { kind: 'fileSystemType', path: match[1]! };
-  return null;
-}
-
-/**
- * The command a string stands for when it is exactly what one of the builders above produces, otherwise
- * null. Never throws: anything unexpected (other commands, extra arguments, separators, substitutions,
- * paths or content outside the allowed charset) is simply not recognised.
- */
-export function parseLabdrillCommand(command: string): ParsedCommand | null {
-  if (typeof command !== 'string' || command.length > 4 * MAX_PATH_LENGTH + 1024) return null;
-  const parsed = candidate(command);
-  if (parsed === null) return null;
-  try {
-    return buildCommand(parsed) === command ? parsed : null;
-  } catch (error) {
-    if (error instanceof CommandArgumentError) return null;
-    throw error;
-  }
 }
