@@ -10,7 +10,8 @@ import type { CheckResult } from '../../reports/evidence.ts';
 import { labdrill, readReport } from './labdrillCommand.ts';
 
 // ec2.app.page against the twin's real MariaDB: the pages' SAMPLE rows are compared with the table on the
-// primary (read through rds.sql), and a stack file's expect.sampleRows raises the bar.
+// primary (read through rds.sql), and a stack file's expect.sampleRows raises the bar; the instances it
+// expects to answer are those AWS registers.
 
 let twin: RunningTwin;
 const out = mkdtempSync(join(tmpdir(), 'labdrill-sample-rows-'));
@@ -76,5 +77,28 @@ describe.sequential("ec2.app.page and the database's SAMPLE rows", () => {
     expect(check.reason).toMatch(
       /^http:\/\/\S+ shows 2 SAMPLE row\(s\) with a NAME and ADDRESS; the lab expects at least 3 \(and 1 more problem\)$/,
     );
+  });
+});
+
+describe('ec2.app.page and the instances AWS registers', () => {
+  it('alb-sticky, reached through the ALB only: one of the two registered instances answers', async () => {
+    const sticky = await startTwin({ faults: parseFaults('alb-sticky') });
+    try {
+      const config = join(out, 'alb-only.yaml');
+      const { ec2: _direct, ...throughAlb } = sticky.stack;
+      writeFileSync(config, stringify(throughAlb));
+      const dir = join(out, 'alb-sticky');
+      const result = await labdrill(['run', '--config', config, '--only', 'ec2.app.page', '--out', dir], {
+        env: sticky.awsEnv,
+      });
+      const check = readReport(dir, result).checks.find((c) => c.id === 'ec2.app.page')!;
+      expect(check.verdict, result.explain()).toBe('fail');
+      expect(check.reason).toBe(
+        'only 1 of 2 instance(s) answered (targets registered with the load balancer) through the ALB',
+      );
+      expect(check.evidence.parts.filter((p) => !p.passed).map((p) => p.name)).toEqual(['every-instance']);
+    } finally {
+      await sticky.stop();
+    }
   });
 });
