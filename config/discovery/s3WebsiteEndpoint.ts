@@ -1,5 +1,7 @@
 // The S3 static website endpoint of a bucket. Older regions spell it with a dash before the region
-// (`s3-website-us-east-1`), newer ones with a dot (`s3-website.ap-northeast-2`); see AWS-FACTS.
+// (`s3-website-us-east-1`), newer ones with a dot (`s3-website.ap-northeast-2`): "Website endpoints" in the
+// Amazon S3 User Guide, https://docs.aws.amazon.com/AmazonS3/latest/userguide/WebsiteEndpoints.html, and the
+// table of website endpoints per region it links to.
 
 /** Regions whose website endpoint uses the dash form; every other region uses the dot form. */
 const dashRegions: ReadonlySet<string> = new Set([

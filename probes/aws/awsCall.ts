@@ -1,7 +1,11 @@
-// The one way labdrill calls AWS: every command goes through awsCall (or awsPaged for paginated reads),
-// which checks the command's IAM action against labdrill's published policy and turns SDK errors into
-// one-line AwsProbeErrors a student can act on. Retries happen inside the SDK client (awsClients.ts),
-// never here.
+// How labdrill's checks call AWS: a command goes through awsCall (or awsPaged for paginated reads), which
+// checks the command's IAM action against labdrill's published policy and turns SDK errors into one-line
+// AwsProbeErrors a student can act on. Retries happen inside the SDK client (awsClients.ts), never here.
+// A few calls send directly, because they handle errors their own way: SSM Run Command (probes/exec/ssm.ts,
+// ExecErrors), STS AssumeRole (probes/aws/assumedRole.ts, a credential provider), GetCallerIdentity
+// (drills/guards.ts, an unknown caller is a guard problem) and the undo actions (drills/undoActions.ts, a
+// resource already gone counts as undone). iamPolicy.test.ts finds the actions of those calls in the
+// source as it finds awsCall's.
 
 import type { CommandIO, MetadataBearer, PaginationConfiguration, Paginator } from '@smithy/types';
 import { actionLabel, iamActionsFor } from './iamActions.ts';
