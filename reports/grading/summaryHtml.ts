@@ -1,17 +1,7 @@
 import { escapeHtml, formatNumber, safeText } from '../html/htmlText.ts';
 import { itemStatusLabels } from '../html/gradeSection.ts';
 import { pageHead, pageStyle } from '../html/pageStyle.ts';
-import {
-  axisColor,
-  bottomAxis,
-  chartWidth,
-  inkColor,
-  leftAxis,
-  linearScale,
-  palette,
-  px,
-  svgChart,
-} from '../html/svgFrame.ts';
+import { chartWidth, framedChart, inkColor, linearScale, palette, plotFrame, px } from '../html/svgFrame.ts';
 import type { ClassSummary, SummaryItem, SummaryStudent } from './gradeModel.ts';
 
 // summary.html: the class at a glance, for the course's staff and its archive. One self-contained page
@@ -110,15 +100,9 @@ export function scoreBins(graded: readonly SummaryStudent[]): number[] {
 
 function scoreHistogram(graded: readonly SummaryStudent[]): string {
   const bins = scoreBins(graded);
-  const area = { left: 60, right: chartWidth - 20, top: 16, bottom: 236 };
-  const x = linearScale(0, 100, area.left, area.right);
-  const y = linearScale(0, Math.max(1, ...bins), area.bottom, area.top, { zero: true, target: 5 });
-  // Counts are whole students: keep only whole ticks.
-  const yTicks = Object.assign((value: number) => y(value), {
-    lo: y.lo,
-    hi: y.hi,
-    ticks: y.ticks.filter((tick) => Number.isInteger(tick)),
-  });
+  const frame = plotFrame({ left: 60, right: chartWidth - 20, plotHeight: 220, minTop: 16 });
+  const x = linearScale(0, 100, frame.left, frame.right);
+  const y = linearScale(0, Math.max(1, ...bins), frame.bottom, frame.top, { zero: true });
   const bars = bins.map((count, index) => {
     const x0 = x(index * 10) + 2;
     const x1 = x(index * 10 + 10) - 2;
@@ -127,7 +111,7 @@ function scoreHistogram(graded: readonly SummaryStudent[]): string {
     const top = y(count);
     return [
       `<g><title>${escapeHtml(label)}</title>`,
-      `<rect x="${px(x0)}" y="${px(top)}" width="${px(x1 - x0)}" height="${px(area.bottom - top)}" fill="${palette[0]}"/>`,
+      `<rect x="${px(x0)}" y="${px(top)}" width="${px(x1 - x0)}" height="${px(frame.bottom - top)}" fill="${palette[0]}"/>`,
       `<text x="${px((x0 + x1) / 2)}" y="${px(top - 4)}" text-anchor="middle" fill="${inkColor}">${count}</text>`,
       '</g>',
     ].join('');
@@ -138,17 +122,14 @@ function scoreHistogram(graded: readonly SummaryStudent[]): string {
       : bins.map((count, i) => `${i * 10}–${i === 9 ? 100 : i * 10 + 10}%: ${count}`).join(', ');
   return [
     '<figure>',
-    svgChart({
+    framedChart({
       id: 'score-histogram',
-      height: area.bottom + 44,
       title: `Latest scores of ${graded.length} graded students`,
       description,
-      content: [
-        leftAxis(yTicks, area, 'Students'),
-        bottomAxis(x, area, 'Score (% of points possible)', false),
-        ...bars,
-        `<line x1="${area.left}" y1="${area.bottom}" x2="${area.right}" y2="${area.bottom}" stroke="${axisColor}"/>`,
-      ].join(''),
+      frame,
+      x: { scale: x, label: 'Score (% of points possible)', grid: false },
+      y: { scale: y, label: 'Students', wholeTicks: true },
+      marks: bars,
     }),
     `<figcaption>Latest score of each graded student, in bins of 10 points of percentage (100% falls in the last bin).${graded.length === 0 ? ' No student is graded yet.' : ''}</figcaption>`,
     '</figure>',

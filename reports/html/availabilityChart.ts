@@ -2,17 +2,17 @@ import { evenlySpaced } from './downsample.ts';
 import { cleanLine, formatNumber } from './htmlText.ts';
 import { extent } from './sampleStatistics.ts';
 import {
-  axisColor,
   badColor,
-  bottomAxis,
   chartWidth,
-  inkColor,
+  framedChart,
   linearScale,
+  markerLine,
   okColor,
+  plotFrame,
   px,
   sideLabel,
-  svgChart,
   svgText,
+  timeAxisTicks,
 } from './svgFrame.ts';
 
 // Up/down probes during a drill (writes, the app page, TCP connects) as lanes on a shared time axis:
@@ -39,6 +39,7 @@ export interface AvailabilityOptions {
 export const maxTicksPerLane = 400;
 export const maxLanes = 8;
 const maxWindowsPerLane = 200;
+const outageOpacity = 0.22;
 
 export interface OutageWindow {
   from: number;
@@ -75,16 +76,24 @@ export function availabilityChart(
     name: cleanLine(lane.name, 200),
     samples: lane.samples.filter((s) => Number.isFinite(s.x)),
   }));
-  const left = 190;
-  const right = chartWidth - 20;
-  const top = 30;
   const laneHeight = 30;
-  const bottom = top + shown.length * laneHeight + 4;
-  const height = bottom + 44;
+  const frame = plotFrame({
+    left: 190,
+    right: chartWidth - 20,
+    plotHeight: shown.length * laneHeight + 4,
+    legend: [
+      { label: 'worked', color: okColor },
+      { label: 'failed', color: badColor },
+      { label: 'outage window', color: badColor, opacity: outageOpacity },
+    ],
+    // Room for the marker's label between the legend and the lanes.
+    headroom: options.zeroLabel ? 20 : 6,
+  });
+  const { left, right, top } = frame;
   const span = extent(shown.flatMap((lane) => lane.samples.map((s) => s.x)));
   const lo = Math.min(0, span?.lo ?? 0);
   const hi = Math.max(0, span?.hi ?? 0);
-  const x = linearScale(lo, hi, left, right, { target: 8 });
+  const x = linearScale(lo, hi, left, right, { ticks: timeAxisTicks });
 
   const descriptions: string[] = [];
   const drawn = shown.map((lane, i) => {
@@ -104,7 +113,7 @@ export function availabilityChart(
     const bands = windows.slice(0, maxWindowsPerLane).map((w) => {
       const from = x(w.from);
       const to = w.to === null ? x(Math.max(w.from, laneEnd)) : x(w.to);
-      return `<rect x="${px(from)}" y="${px(y)}" width="${px(Math.max(3, to - from))}" height="${laneHeight - 8}" fill="${badColor}" fill-opacity="0.22"/>`;
+      return `<rect x="${px(from)}" y="${px(y)}" width="${px(Math.max(3, to - from))}" height="${laneHeight - 8}" fill="${badColor}" fill-opacity="${outageOpacity}"/>`;
     });
     // One path per color keeps a lane of hundreds of ticks small.
     const tickPaths = { ok: '', failed: '' };
@@ -125,21 +134,14 @@ export function availabilityChart(
       ticks,
     ].join('');
   });
-  const zero =
-    options.zeroLabel && lo <= 0 && hi >= 0
-      ? `<line x1="${px(x(0))}" y1="${top - 6}" x2="${px(x(0))}" y2="${px(bottom)}" stroke="${inkColor}" stroke-width="1.5" stroke-dasharray="5 4"/>` +
-        `<text x="${px(x(0))}" y="${top - 10}" text-anchor="middle" fill="${inkColor}">${svgText(options.zeroLabel, 60)}</text>`
-      : '';
-  return svgChart({
+  // The axis always spans 0 (lo <= 0 <= hi), so the event's mark is always on it.
+  const zero = options.zeroLabel ? markerLine(x(0), frame, options.zeroLabel) : '';
+  return framedChart({
     id,
-    height,
     title: options.title,
     description: `${descriptions.join('; ')}. Green ticks worked, red ticks failed; shaded spans are outage windows.`,
-    content: [
-      bottomAxis(x, { left, right, top, bottom }, options.xLabel),
-      ...drawn,
-      zero,
-      `<text x="${right}" y="12" text-anchor="end" fill="${axisColor}">green: worked · red: failed · shaded: outage window</text>`,
-    ].join(''),
+    frame,
+    x: { scale: x, label: options.xLabel, ticks: timeAxisTicks },
+    marks: [...drawn, zero],
   });
 }

@@ -3,14 +3,14 @@ import { cleanLine, escapeHtml, formatNumber } from './htmlText.ts';
 import { extent, summarize } from './sampleStatistics.ts';
 import {
   axisColor,
-  bottomAxis,
   chartWidth,
   colorAt,
+  framedChart,
   inkColor,
   linearScale,
+  plotFrame,
   px,
   sideLabel,
-  svgChart,
   svgText,
 } from './svgFrame.ts';
 
@@ -44,12 +44,9 @@ export function distributionChart(
   const span = extent(rows.flatMap((row) => (row.summary ? [row.summary.min, row.summary.max] : [])));
   const lo = span?.lo ?? 0;
   const hi = span?.hi ?? 1;
-  const left = 170;
-  const right = chartWidth - 150;
-  const top = 12;
   const rowHeight = 58;
-  const bottom = top + rows.length * rowHeight;
-  const height = bottom + 44;
+  const frame = plotFrame({ left: 170, right: chartWidth - 150, plotHeight: rows.length * rowHeight });
+  const { left, right, top } = frame;
   const x = linearScale(lo, hi, left, right, { zero: lo >= 0 });
 
   const drawn = rows.map((row, i) => {
@@ -80,7 +77,6 @@ export function distributionChart(
       `<text x="${right + 10}" y="${px(middle + 8)}" dy="0.32em" fill="${axisColor}">p95 ${escapeHtml(formatNumber(s.p95))} · n ${escapeHtml(formatNumber(s.n))}</text>`,
     ].join('');
   });
-  const content = [bottomAxis(x, { left, right, top, bottom }, axisLabel), ...drawn].join('');
   const description = rows
     .map((row) => {
       const s = row.summary;
@@ -89,11 +85,12 @@ export function distributionChart(
         : `${row.name}: no samples`;
     })
     .join('; ');
-  return svgChart({
+  return framedChart({
     id,
-    height,
     title: `Distribution of ${rows.map((row) => row.name).join(' vs ')} (${cleanLine(unit, 12)}); box p25–p75, whiskers p5–p95`,
     description,
-    content,
+    frame,
+    x: { scale: x, label: axisLabel },
+    marks: drawn,
   });
 }

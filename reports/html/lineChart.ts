@@ -1,17 +1,16 @@
+import { curveLinear, curveStepAfter, line as linePath } from 'd3-shape';
 import { downsampleMinMax, type Point } from './downsample.ts';
 import { formatNumber } from './htmlText.ts';
 import { extent } from './sampleStatistics.ts';
 import {
-  bottomAxis,
   chartLabel,
   chartWidth,
   colorAt,
-  leftAxis,
-  legend,
-  legendRows,
+  framedChart,
+  type LinearScale,
   linearScale,
+  plotFrame,
   px,
-  svgChart,
 } from './svgFrame.ts';
 
 // Time series of one unit on one chart (requests per second; desired, InService and healthy
@@ -33,18 +32,16 @@ export interface LineChartOptions {
 export const maxPointsPerLine = 400;
 export const maxLinesPerChart = 8;
 
-function pathOf(points: readonly Point[], x: (v: number) => number, y: (v: number) => number, step: boolean) {
-  let path = '';
-  let previousY: string | null = null;
-  for (const point of points) {
-    const px1 = px(x(point.x));
-    const py1 = px(y(point.y));
-    if (previousY === null) path += `M${px1} ${py1}`;
-    else if (step) path += `H${px1}V${py1}`;
-    else path += `L${px1} ${py1}`;
-    previousY = py1;
-  }
-  return path;
+/** A step path (each value holds until the next sample) or a polyline; coordinates keep one decimal. */
+function pathOf(points: readonly Point[], x: LinearScale, y: LinearScale, step: boolean): string {
+  return (
+    linePath<Point>(
+      (p) => x(p.x),
+      (p) => y(p.y),
+    )
+      .curve(step ? curveStepAfter : curveLinear)
+      .digits(1)(points) ?? ''
+  );
 }
 
 export function lineChart(id: string, series: readonly LineSeries[], options: LineChartOptions): string {
@@ -57,25 +54,16 @@ export function lineChart(id: string, series: readonly LineSeries[], options: Li
     ),
     count: s.points.length,
   }));
-  const left = 64;
-  const right = chartWidth - 16;
-  const legendItems = lines.map((line) => ({ label: line.name, color: line.color }));
-  const top =
-    14 +
-    legendRows(
-      legendItems.map((item) => item.label),
-      left,
-      right,
-    ) *
-      18 +
-    10;
-  const bottom = top + 170;
-  const height = bottom + 44;
+  const frame = plotFrame({
+    left: 64,
+    right: chartWidth - 16,
+    plotHeight: 170,
+    legend: lines.map((line) => ({ label: line.name, color: line.color })),
+  });
   const xs = extent(lines.flatMap((line) => line.points.map((p) => p.x))) ?? { lo: 0, hi: 1 };
   const ys = extent(lines.flatMap((line) => line.points.map((p) => p.y))) ?? { lo: 0, hi: 1 };
-  const x = linearScale(xs.lo, xs.hi, left, right);
-  const y = linearScale(ys.lo, ys.hi, bottom, top, { zero: ys.lo >= 0 });
-  const area = { left, right, top, bottom };
+  const x = linearScale(xs.lo, xs.hi, frame.left, frame.right);
+  const y = linearScale(ys.lo, ys.hi, frame.bottom, frame.top, { zero: ys.lo >= 0 });
 
   const drawn = lines.map((line, index) => {
     const path = pathOf(line.points, x, y, options.step === true);
@@ -95,16 +83,13 @@ export function lineChart(id: string, series: readonly LineSeries[], options: Li
       return `${line.name}: ${formatNumber(line.count)} samples from ${formatNumber(range.lo)} to ${formatNumber(range.hi)}`;
     })
     .join('; ');
-  return svgChart({
+  return framedChart({
     id,
-    height,
     title: options.title,
     description,
-    content: [
-      legend(legendItems, left, 14, right).svg,
-      leftAxis(y, area, options.yLabel),
-      bottomAxis(x, area, options.xLabel, false),
-      ...drawn,
-    ].join(''),
+    frame,
+    x: { scale: x, label: options.xLabel, grid: false },
+    y: { scale: y, label: options.yLabel },
+    marks: drawn,
   });
 }

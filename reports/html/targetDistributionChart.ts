@@ -1,16 +1,15 @@
 import { escapeHtml, formatNumber } from './htmlText.ts';
 import {
   axisColor,
-  bottomAxis,
   chartLabel,
   chartWidth,
   colorAt,
+  framedChart,
   inkColor,
-  legend,
-  legendRows,
   linearScale,
+  markerLine,
+  plotFrame,
   px,
-  svgChart,
   svgText,
   textWidth,
 } from './svgFrame.ts';
@@ -38,8 +37,6 @@ export function targetDistributionChart(id: string, bars: readonly TargetBar[], 
 
   const labels = shown.map((bar) => chartLabel(bar.target, 40));
   const labelWidth = Math.min(280, Math.max(80, ...labels.map((label) => textWidth(label)))) + 12;
-  const left = labelWidth;
-  const right = chartWidth - 70;
   const legendItems = zones.map((zone) => ({
     label: `${zone}: ${formatNumber(
       shown.filter((bar) => (bar.zone ?? unknownZone) === zone).reduce((sum, bar) => sum + bar.count, 0),
@@ -47,20 +44,16 @@ export function targetDistributionChart(id: string, bars: readonly TargetBar[], 
     color: zone === unknownZone ? '#aaaaaa' : zoneColor(zone),
   }));
   legendItems.push({ label: `even share ${formatNumber(Math.round(evenShare * 10) / 10)}`, color: inkColor });
-  const top =
-    14 +
-    legendRows(
-      legendItems.map((item) => item.label),
-      left,
-      right,
-    ) *
-      18 +
-    8;
   const rowHeight = 24;
-  const bottom = top + Math.max(1, shown.length) * rowHeight;
-  const height = bottom + 44;
+  const frame = plotFrame({
+    left: labelWidth,
+    right: chartWidth - 70,
+    plotHeight: Math.max(1, shown.length) * rowHeight,
+    legend: legendItems,
+  });
+  const { left, top } = frame;
   const maxCount = Math.max(evenShare, ...shown.map((bar) => bar.count));
-  const x = linearScale(0, maxCount, left, right, { zero: true });
+  const x = linearScale(0, maxCount, left, frame.right, { zero: true });
 
   const rows = shown.map((bar, i) => {
     const y = top + i * rowHeight;
@@ -74,25 +67,20 @@ export function targetDistributionChart(id: string, bars: readonly TargetBar[], 
       '</g>',
     ].join('');
   });
-  const shareX = px(x(evenShare));
-  const content = [
-    legend(legendItems, left, 14, right).svg,
-    bottomAxis(x, { left, right, top, bottom }, `${unit} served`),
-    ...rows,
-    `<line x1="${shareX}" y1="${px(top - 4)}" x2="${shareX}" y2="${px(bottom)}" stroke="${inkColor}" stroke-width="1.5" stroke-dasharray="5 4"/>`,
+  const more =
     bars.length > shown.length
-      ? `<text x="${left}" y="${px(height - 4)}" fill="${axisColor}">${bars.length - shown.length} more targets not drawn</text>`
-      : '',
-  ].join('');
+      ? `<text x="${left}" y="${px(frame.height - 4)}" fill="${axisColor}">${bars.length - shown.length} more targets not drawn</text>`
+      : '';
   const description =
     `${formatNumber(total)} ${unit} over ${bars.length} targets in ${zones.length} zone(s); even share ` +
     `${formatNumber(Math.round(evenShare * 10) / 10)} per target. ` +
     shown.map((bar, i) => `${labels[i]} (${bar.zone ?? unknownZone}) ${bar.count}`).join('; ');
-  return svgChart({
+  return framedChart({
     id,
-    height,
     title: 'Requests per target, colored by Availability Zone',
     description,
-    content,
+    frame,
+    x: { scale: x, label: `${unit} served` },
+    marks: [...rows, markerLine(x(evenShare), frame), more],
   });
 }

@@ -3,16 +3,16 @@ import { cleanLine, escapeHtml, formatDuration } from './htmlText.ts';
 import {
   axisColor,
   badColor,
-  bottomAxis,
   chartLabel,
   chartWidth,
+  framedChart,
   inkColor,
-  legend,
   linearScale,
+  plotFrame,
   px,
-  svgChart,
   svgText,
   textWidth,
+  timeAxisTicks,
 } from './svgFrame.ts';
 
 // What happened during a drill, on one time axis: one row per event in time order, a dot where it
@@ -64,17 +64,18 @@ export function timelineChart(id: string, events: readonly TimelineEvent[], dura
   );
   const inSeconds = lastAt >= 2000;
   const toUnit = (ms: number) => (inSeconds ? ms / 1000 : ms);
-  const left = 16;
-  const right = chartWidth - 16;
-  const top = 36;
   const rowHeight = 18;
-  const bottom = top + shown.length * rowHeight + 6;
-  const height = bottom + 44;
-  const x = linearScale(0, toUnit(lastAt), left, right, { zero: true, target: 8 });
-  const legendItems = (['step', 'observation', 'trouble'] as const).map((kind) => ({
-    label: { step: 'drill step', observation: 'observation', trouble: 'fault or outage' }[kind],
-    color: kindColor[kind],
-  }));
+  const frame = plotFrame({
+    left: 16,
+    right: chartWidth - 16,
+    plotHeight: shown.length * rowHeight + 6,
+    legend: (['step', 'observation', 'trouble'] as const).map((kind) => ({
+      label: { step: 'drill step', observation: 'observation', trouble: 'fault or outage' }[kind],
+      color: kindColor[kind],
+    })),
+  });
+  const { left, right, top, bottom } = frame;
+  const x = linearScale(0, toUnit(lastAt), left, right, { zero: true, ticks: timeAxisTicks });
 
   const rows = shown.map((event, i) => {
     const y = top + i * rowHeight + rowHeight / 2;
@@ -94,21 +95,21 @@ export function timelineChart(id: string, events: readonly TimelineEvent[], dura
   });
   const more =
     all.length > shown.length
-      ? `<text x="${right}" y="${px(height - 4)}" text-anchor="end" fill="${axisColor}">${all.length - shown.length} later events not drawn (see the table)</text>`
+      ? `<text x="${right}" y="${px(frame.height - 4)}" text-anchor="end" fill="${axisColor}">${all.length - shown.length} later events not drawn (see the table)</text>`
       : '';
   const description = shown
     .map((event) => `+${formatDuration(event.atMs)} ${chartLabel(event.label, 70)}`)
     .join('; ');
-  return svgChart({
+  return framedChart({
     id,
-    height,
     title: `Timeline of ${all.length} events since the check started`,
     description,
-    content: [
-      legend(legendItems, left, 16, right).svg,
-      bottomAxis(x, { left, right, top, bottom }, `time since the check started (${inSeconds ? 's' : 'ms'})`),
-      ...rows,
-      more,
-    ].join(''),
+    frame,
+    x: {
+      scale: x,
+      label: `time since the check started (${inSeconds ? 's' : 'ms'})`,
+      ticks: timeAxisTicks,
+    },
+    marks: [...rows, more],
   });
 }
