@@ -8,6 +8,9 @@ export function registerIamPolicyCommand(command: Command): void {
     .addHelpText(
       'after',
       `
+With aws.roleArn (a stack file) or roleArn (a roster), labdrill's own credentials also need sts:AssumeRole on
+that role, and the role's trust policy must allow them; the policy printed here is the role's.
+
 Examples:
   $ labdrill iam-policy > labdrill-read.json
   $ labdrill iam-policy --drills > labdrill-drills.json`,

@@ -40,6 +40,12 @@ export const readActions = [
   'ssm:DescribeInstanceInformation',
 ] as const;
 
+/**
+ * What the grader's own credentials need when a stack file or roster names aws.roleArn (probes/aws/assumedRole.ts):
+ * to assume that role, whose trust policy must allow them. It belongs to the caller, not to the role's policy.
+ */
+export const assumeRoleActions = ['sts:AssumeRole'] as const;
+
 /** Remote commands on instances through SSM Run Command (probes/exec/ssm.ts). */
 export const execActions = ['ssm:CancelCommand', 'ssm:GetCommandInvocation', 'ssm:SendCommand'] as const;
 
@@ -65,7 +71,7 @@ export interface IamPolicyDocument {
 
 /** Every action labdrill may call, whatever the policy kind. */
 export function policyActions(): string[] {
-  return [...readActions, ...execActions, ...drillActions.map((entry) => entry.action)];
+  return [...readActions, ...assumeRoleActions, ...execActions, ...drillActions.map((entry) => entry.action)];
 }
 
 /**

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { iamActionsFor } from '../../../probes/aws/iamActions.ts';
 import {
+  assumeRoleActions,
   drillActions,
   execActions,
   iamPolicy,
@@ -89,8 +90,8 @@ describe('the source scan', () => {
 });
 
 describe('the IAM policies', () => {
-  it('read policy is exactly what probes/aws calls', () => {
-    expect(sorted(readActions)).toEqual(sorted(actionsCalledUnder('probes/aws')));
+  it("read policy (and assuming a stack's role) is exactly what probes/aws calls", () => {
+    expect(sorted([...readActions, ...assumeRoleActions])).toEqual(sorted(actionsCalledUnder('probes/aws')));
   });
 
   it('exec actions are exactly what probes/exec calls', () => {
