@@ -11,7 +11,7 @@ import {
   SelectorError,
   sectionOrder,
   tagSelector,
-} from '../config/discovery.ts';
+} from '../discover/discoverStack.ts';
 import { loadStackFile } from '../config/loadStack.ts';
 import { stackSchema } from '../config/schema.ts';
 import { AwsProbeError } from '../probes/aws/awsCall.ts';

@@ -145,7 +145,7 @@ async function studentStack(
   dir: string,
 ): Promise<{ stack: Stack; stackFile: string }> {
   if (student.stack !== undefined) return { stack: loadStackFile(student.stack), stackFile: student.stack };
-  const { discoverStack } = await import('../config/discovery.ts');
+  const { discoverStack } = await import('../discover/discoverStack.ts');
   const found = await discoverStack({
     region: student.discover.region,
     selector: student.discover.selector,

@@ -7,7 +7,7 @@ import {
   namePrefixSelector,
   SelectorError,
   tagSelector,
-} from './discovery/selector.ts';
+} from './discoverySelector.ts';
 
 // The roster of a class (`labdrill grade --roster class.yaml`): the course, its rubric, and each student
 // with the stack to grade and the AWS credentials to read it with. A roster is written by a course, but

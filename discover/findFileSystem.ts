@@ -1,10 +1,10 @@
 import type { FileSystemDescription, MountTargetDescription } from '@aws-sdk/client-efs';
-import { describeFileSystems, describeMountTargets } from '../../probes/aws/efs.ts';
-import type { Stack } from '../schema.ts';
+import { describeFileSystems, describeMountTargets } from '../probes/aws/efs.ts';
+import type { Stack } from '../config/schema.ts';
 import { chooseCandidate, listNames } from './chooseCandidate.ts';
 import type { DiscoveryContext } from './discoveryContext.ts';
 import type { FoundVpc } from './findVpc.ts';
-import { describeSelector, seedName, selectorMatches, tagsOf } from './selector.ts';
+import { describeSelector, seedName, selectorMatches, tagsOf } from '../config/discoverySelector.ts';
 
 // The lab's EFS file system: one with mount targets in the VPC. Where it is mounted cannot be read from
 // AWS; the lab's defaults are written and said to be defaults.

@@ -5,12 +5,12 @@ import {
   describeLoadBalancerTags,
   describeTargetGroups,
   describeTargetHealth,
-} from '../../probes/aws/elbv2.ts';
-import type { Stack } from '../schema.ts';
+} from '../probes/aws/elbv2.ts';
+import type { Stack } from '../config/schema.ts';
 import { chooseCandidate, listNames } from './chooseCandidate.ts';
 import type { DiscoveryContext } from './discoveryContext.ts';
 import type { FoundVpc } from './findVpc.ts';
-import { describeSelector, seedName, selectorMatches, tagsOf } from './selector.ts';
+import { describeSelector, seedName, selectorMatches, tagsOf } from '../config/discoverySelector.ts';
 
 // The lab's application load balancer in the VPC (internet-facing preferred: an internal one is still
 // found, so that alb.placement can say what is wrong), its URL, and how many targets share the traffic.

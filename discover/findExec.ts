@@ -1,6 +1,6 @@
-import { AwsProbeError } from '../../probes/aws/awsCall.ts';
-import { describeInstanceInformation } from '../../probes/aws/ssm.ts';
-import type { Stack } from '../schema.ts';
+import { AwsProbeError } from '../probes/aws/awsCall.ts';
+import { describeInstanceInformation } from '../probes/aws/ssm.ts';
+import type { Stack } from '../config/schema.ts';
 import { listNames } from './chooseCandidate.ts';
 import type { DiscoveryContext } from './discoveryContext.ts';
 

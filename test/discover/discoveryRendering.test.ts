@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { type DiscoveryNote, openNotes } from '../../config/discovery/discoveryNotes.ts';
-import { mergeStacks } from '../../config/discovery/mergeStack.ts';
-import { renderStackYaml } from '../../config/discovery/renderStackYaml.ts';
+import { type DiscoveryNote, openNotes } from '../../discover/discoveryNotes.ts';
+import { mergeStacks } from '../../discover/mergeStack.ts';
+import { renderStackYaml } from '../../discover/renderStackYaml.ts';
 import { parseStackText } from '../../config/loadStack.ts';
 import type { Stack } from '../../config/schema.ts';
 

@@ -1,4 +1,4 @@
-import type { Stack } from '../schema.ts';
+import type { Stack } from '../config/schema.ts';
 import type { DiscoveryNote, StackSection } from './discoveryNotes.ts';
 
 // `--merge FILE`: the user's stack file wins field by field, discovery fills in the rest. Hand-set

@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import type { Stack } from '../schema.ts';
+import type { Stack } from '../config/schema.ts';
 import { type DiscoveryNote, sectionOrder } from './discoveryNotes.ts';
 
 // Writes a stack file as YAML with comments: a header, then each section in the usual order with the

@@ -1,9 +1,9 @@
 import type { AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
-import { describeAllAutoScalingGroups } from '../../probes/aws/autoScaling.ts';
+import { describeAllAutoScalingGroups } from '../probes/aws/autoScaling.ts';
 import { chooseCandidate, listNames } from './chooseCandidate.ts';
 import type { DiscoveryContext } from './discoveryContext.ts';
 import type { FoundVpc } from './findVpc.ts';
-import { describeSelector, seedName, selectorMatches, tagsOf } from './selector.ts';
+import { describeSelector, seedName, selectorMatches, tagsOf } from '../config/discoverySelector.ts';
 
 // The lab's Auto Scaling group: one launching into the VPC's subnets or attached to the ALB's target
 // group; attached to the target group wins, then the name or tag.

@@ -1,4 +1,4 @@
-import type { Stack } from '../schema.ts';
+import type { Stack } from '../config/schema.ts';
 
 // What discovery has to tell the reader of the stack file: what it could not find, what was ambiguous,
 // what it kept from the user's file. Each note sits above its section as a YAML comment.

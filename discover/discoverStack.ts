@@ -1,25 +1,25 @@
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { awsClientConfig, createAwsClients } from '../probes/aws/awsClients.ts';
-import { type Discovery, discoverLab } from './discovery/discoverLab.ts';
-import { type DiscoveryNote, openNotes } from './discovery/discoveryNotes.ts';
-import { mergeStacks } from './discovery/mergeStack.ts';
-import { renderStackYaml } from './discovery/renderStackYaml.ts';
-import { type DiscoverySelector, describeSelector } from './discovery/selector.ts';
-import { parseStackText } from './loadStack.ts';
-import type { Stack } from './schema.ts';
+import { type Discovery, discoverLab } from './discoverLab.ts';
+import { type DiscoveryNote, openNotes } from './discoveryNotes.ts';
+import { mergeStacks } from './mergeStack.ts';
+import { renderStackYaml } from './renderStackYaml.ts';
+import { type DiscoverySelector, describeSelector } from '../config/discoverySelector.ts';
+import { parseStackText } from '../config/loadStack.ts';
+import type { Stack } from '../config/schema.ts';
 
 // `labdrill discover`: reads the lab's resources from the AWS APIs (read-only) and writes a stack file,
 // with YAML comments for what it could not find. Endpoints come from the environment
 // (AWS_ENDPOINT_URL_<SERVICE>), as for every AWS SDK program, so the same command works on the twin.
 
-export { type DiscoveryNote, sectionOrder } from './discovery/discoveryNotes.ts';
+export { type DiscoveryNote, sectionOrder } from './discoveryNotes.ts';
 export {
   type DiscoverySelector,
   defaultNamePrefix,
   namePrefixSelector,
   SelectorError,
   tagSelector,
-} from './discovery/selector.ts';
+} from '../config/discoverySelector.ts';
 
 export interface DiscoverOptions {
   region: string;

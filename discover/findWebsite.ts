@@ -1,12 +1,12 @@
 import type { DistributionSummary } from '@aws-sdk/client-cloudfront';
 import type { CloudFrontClient } from '@aws-sdk/client-cloudfront';
-import { getDistribution, listDistributions } from '../../probes/aws/cloudFront.ts';
-import { getBucketWebsite, listBuckets } from '../../probes/aws/s3.ts';
-import type { Stack } from '../schema.ts';
+import { getDistribution, listDistributions } from '../probes/aws/cloudFront.ts';
+import { getBucketWebsite, listBuckets } from '../probes/aws/s3.ts';
+import type { Stack } from '../config/schema.ts';
 import { chooseCandidate, listNames } from './chooseCandidate.ts';
 import type { DiscoveryContext } from './discoveryContext.ts';
 import { type BucketOrigin, bucketOfOriginHost, websiteUrl } from './s3WebsiteEndpoint.ts';
-import { describeSelector, selectorMatches } from './selector.ts';
+import { describeSelector, selectorMatches } from '../config/discoverySelector.ts';
 
 // The S3 website bucket and the CloudFront distribution in front of it. Neither lives in the VPC: the
 // bucket is the one with a website configuration that a distribution points at (or that the name

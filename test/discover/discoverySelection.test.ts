@@ -1,13 +1,9 @@
 import type { DistributionSummary } from '@aws-sdk/client-cloudfront';
 import { describe, expect, it } from 'vitest';
-import { chooseCandidate, listNames } from '../../config/discovery/chooseCandidate.ts';
-import { loadBalancerUrl } from '../../config/discovery/findLoadBalancer.ts';
-import { bucketOrigins } from '../../config/discovery/findWebsite.ts';
-import {
-  bucketOfOriginHost,
-  websiteEndpointHost,
-  websiteUrl,
-} from '../../config/discovery/s3WebsiteEndpoint.ts';
+import { chooseCandidate, listNames } from '../../discover/chooseCandidate.ts';
+import { loadBalancerUrl } from '../../discover/findLoadBalancer.ts';
+import { bucketOrigins } from '../../discover/findWebsite.ts';
+import { bucketOfOriginHost, websiteEndpointHost, websiteUrl } from '../../discover/s3WebsiteEndpoint.ts';
 import {
   namePrefixSelector,
   SelectorError,
@@ -15,7 +11,7 @@ import {
   selectorMatches,
   tagSelector,
   tagsOf,
-} from '../../config/discovery/selector.ts';
+} from '../../config/discoverySelector.ts';
 
 // The pure parts of `labdrill discover`: choosing among candidates, selectors, and the S3 website
 // endpoint's spelling per region.

@@ -1,10 +1,10 @@
 import type { DBInstance } from '@aws-sdk/client-rds';
-import { describeAllDbInstances } from '../../probes/aws/rds.ts';
-import type { Stack } from '../schema.ts';
+import { describeAllDbInstances } from '../probes/aws/rds.ts';
+import type { Stack } from '../config/schema.ts';
 import { chooseCandidate, listNames } from './chooseCandidate.ts';
 import type { DiscoveryContext } from './discoveryContext.ts';
 import type { FoundVpc } from './findVpc.ts';
-import { describeSelector, seedName, selectorMatches, tagsOf } from './selector.ts';
+import { describeSelector, seedName, selectorMatches, tagsOf } from '../config/discoverySelector.ts';
 
 // The lab's RDS primary (in a DB subnet group of the VPC, not itself a replica) and its read replica
 // (from ReadReplicaDBInstanceIdentifiers; the seeds name it `<primary>-rr`).

@@ -1,8 +1,8 @@
 import type { Filter, Vpc } from '@aws-sdk/client-ec2';
-import { describeVpcs } from '../../probes/aws/ec2.ts';
+import { describeVpcs } from '../probes/aws/ec2.ts';
 import { chooseCandidate, listNames } from './chooseCandidate.ts';
 import type { DiscoveryContext } from './discoveryContext.ts';
-import { describeSelector, tagsOf } from './selector.ts';
+import { describeSelector, tagsOf } from '../config/discoverySelector.ts';
 
 // The lab's VPC: by Name prefix (EC2 filters with a trailing wildcard) or by tag. Everything but the
 // bucket and the distribution is looked for inside it.

@@ -1,6 +1,6 @@
-import { describeSubnets } from '../../probes/aws/ec2.ts';
-import { getCallerIdentity } from '../../probes/aws/sts.ts';
-import type { Stack } from '../schema.ts';
+import { describeSubnets } from '../probes/aws/ec2.ts';
+import { getCallerIdentity } from '../probes/aws/sts.ts';
+import type { Stack } from '../config/schema.ts';
 import type { DiscoveryContext } from './discoveryContext.ts';
 import type { DiscoveryNote } from './discoveryNotes.ts';
 import { findAutoScalingGroup } from './findAutoScalingGroup.ts';
