@@ -40,7 +40,7 @@ import type { CheckPart } from '../reports/evidence.ts';
 import { type DrillContext, type DrillOutcome, defineDrill } from './experiment.ts';
 import type { UndoAction } from './undoActions.ts';
 
-/** The lab's target value (seed 002), used in messages when the group has no policy to read it from. */
+/** The lab's target value (seed 002), for messages when the group has no policy and the stack file says none. */
 export const LAB_CPU_TARGET = 7;
 
 export interface ScaleOutLoadCaps {
@@ -73,6 +73,8 @@ export interface ScaleOutDrillTarget {
   /** Journal an asg.updateCapacity undo (true) or a 'none' undo that lets the policy scale in (false). */
   restoreCapacity: boolean;
   cpu?: CpuQuery;
+  /** The lab's CPU target (stack file expect.asg.cpuTarget), named when the group has no policy to read it from. */
+  expectedCpuTarget?: number;
   /** Between looks at the group; scaled to timeoutS unless set. */
   pollEveryMs?: number;
 }
@@ -216,7 +218,7 @@ export function judgeScaleOut(seen: ScaleOutObservation): DrillOutcome {
     return {
       verdict: 'fail',
       reason: `${cpuText} but desired capacity stayed at ${peakDesired}: the group has no target-tracking policy`,
-      fix: 'add a dynamic scaling policy to the group: Target tracking, metric "Average CPU utilization", target value as in the lab (7)',
+      fix: `add a dynamic scaling policy to the group: Target tracking, metric "Average CPU utilization", target value as in the lab (${round1(target)})`,
     };
   }
   if (!seen.policy.enabled && peakDesired <= original.desired) {
@@ -558,7 +560,7 @@ export function asgScaleOutDrill(target: ScaleOutDrillTarget) {
         targetGroups: targetGroupLabel(group.targetGroupArns),
         attached,
         policy,
-        cpuTarget: policy?.targetValue ?? LAB_CPU_TARGET,
+        cpuTarget: policy?.targetValue ?? target.expectedCpuTarget ?? LAB_CPU_TARGET,
         original,
         blocked: blockedBy(original.min, original.desired, original.max),
         cpuReached: false,

@@ -65,6 +65,9 @@ drillCheck('asg.scale-out.drill', ({ stack, settings }) => {
       reads: readClients(),
       timeoutS: settings.thresholds.scaleOutTimeoutS,
       load: { ...defaultScaleOutLoad, ...stack.load },
+      ...(stack.expect?.asg?.cpuTarget !== undefined
+        ? { expectedCpuTarget: stack.expect.asg.cpuTarget }
+        : {}),
       http: httpOptions(settings, { retries: 0 }),
       ...(stack.alb?.instancePattern ? { patterns: stack.alb.instancePattern } : {}),
       // Watching the policy's own scale-in afterwards needs the group left as the load made it; when this

@@ -144,6 +144,25 @@ describe('judgeScaleOut', () => {
         'average CPU reached 93% (target 7%) but desired capacity stayed at 2: the group has no target-tracking policy',
     });
     expect(outcome.fix).toContain('Target tracking');
+    expect(outcome.fix).toContain('target value as in the lab (7)');
+  });
+
+  it("names the stack's own CPU target when the group has no policy (seed 003's 80%)", () => {
+    const outcome = judgeScaleOut(
+      observation(
+        { policy: null, cpuTarget: 80 },
+        {
+          loadStartMs: t0,
+          loadEndMs: s(200),
+          original,
+          snapshots: [snapshot(s(100), 2, orig, { cpu: 93 })],
+          activities: [],
+          served: [],
+        },
+      ),
+    );
+    expect(outcome.reason).toContain('(target 80%)');
+    expect(outcome.fix).toContain('target value as in the lab (80)');
   });
 
   it('fails without load when max equals min', () => {
