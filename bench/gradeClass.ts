@@ -79,6 +79,32 @@ function timedGrade(
   });
 }
 
+/** CPU seconds (user + system) of a process, from /proc; its waited-for children too with `children`. */
+function cpuSeconds(pid: number | 'self', children = false): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat
+    .slice(stat.lastIndexOf(')') + 2)
+    .split(' ')
+    .map(Number);
+  // utime, stime, cutime, cstime are fields 14–17 of the line, 12–15 after the name.
+  const ticks = fields[11]! + fields[12]! + (children ? fields[13]! + fields[14]! : 0);
+  return ticks / 100;
+}
+
+/** CPU seconds of every MariaDB server running now (the twins' databases). */
+function databaseCpuSeconds(): number {
+  let total = 0;
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      if (readFileSync(`/proc/${name}/comm`, 'utf8').trim() === 'mariadbd') total += cpuSeconds(Number(name));
+    } catch {
+      // Ended.
+    }
+  }
+  return total;
+}
+
 const median = (values: readonly number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
@@ -121,6 +147,7 @@ export async function runGradeBench(): Promise<void> {
     const singleMs: number[][] = singles.map(() => []);
     const classMs: number[] = [];
     const classRss: number[] = [];
+    const cpu = { labdrill: [] as number[], twins: [] as number[], databases: [] as number[] };
     for (let round = 0; round < rounds; round++) {
       for (const [index, id] of singles.entries()) {
         const run = await timedGrade(
@@ -131,6 +158,12 @@ export async function runGradeBench(): Promise<void> {
         singleMs[index]!.push(run.ms);
       }
       const out = join(dir, `out-class-${round}`);
+      // The labdrill process tree is a waited-for child; the twins run in this process.
+      const before = {
+        children: cpuSeconds('self', true) - cpuSeconds('self'),
+        self: cpuSeconds('self'),
+        db: databaseCpuSeconds(),
+      };
       const run = await timedGrade(
         ['--roster', join(dir, 'class.yaml'), '--concurrency', String(concurrency), '--out', out],
         env,
@@ -144,6 +177,9 @@ export async function runGradeBench(): Promise<void> {
       }
       classMs.push(run.ms);
       classRss.push(run.peakRss);
+      cpu.labdrill.push(cpuSeconds('self', true) - cpuSeconds('self') - before.children);
+      cpu.twins.push(cpuSeconds('self') - before.self);
+      cpu.databases.push(databaseCpuSeconds() - before.db);
     }
     const slowestSingle = Math.max(...singleMs.map(median));
     const classWall = median(classMs);
@@ -157,6 +193,9 @@ export async function runGradeBench(): Promise<void> {
     console.log(`  the class of ${students}            ${(classWall / 1000).toFixed(2)} s`);
     console.log(
       `  ratio to the slowest single stack ${ratio.toFixed(2)}× (target ≤ 3×: ${ratio <= 3 ? 'met' : 'NOT met'})`,
+    );
+    console.log(
+      `  CPU during the class run: labdrill ${median(cpu.labdrill).toFixed(1)} s, the twins ${median(cpu.twins).toFixed(1)} s, their MariaDB servers ${median(cpu.databases).toFixed(1)} s (2 cores give ${((2 * classWall) / 1000).toFixed(1)} s)`,
     );
     console.log(
       `  peak memory of labdrill's process tree ${peakMiB.toFixed(0)} MiB (target < 1024 MiB: ${peakMiB < 1024 ? 'met' : 'NOT met'})`,
