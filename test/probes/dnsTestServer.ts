@@ -1,8 +1,8 @@
 // A small authoritative-and-recursive-looking DNS server for tests: dns-packet over UDP and TCP on loopback.
-import dgram from 'node:dgram';
 import net from 'node:net';
 import type { Answer, DecodedPacket, Question } from 'dns-packet';
 import dnsPacket from 'dns-packet';
+import { listenOnOnePort } from '../../fixtures/twin/dnsServer.ts';
 
 export interface ZoneRecord {
   name: string;
@@ -83,7 +83,8 @@ export async function startDnsTestServer(
 ): Promise<DnsTestServer> {
   const host = options.host ?? '127.0.0.1';
   const received = { udp: 0, tcp: 0 };
-  const udp = dgram.createSocket(net.isIPv6(host) ? 'udp6' : 'udp4');
+  // UDP and TCP on one port, as the twin's DNS server binds them (retrying a port TCP cannot have).
+  const { udp, tcp, port } = await listenOnOnePort(host, () => net.createServer(serveTcp));
   udp.on('message', (msg, from) => {
     received.udp++;
     if (options.silent) return;
@@ -123,10 +124,7 @@ export async function startDnsTestServer(
     }
     send(response(query, zone, behaviour, true));
   });
-  await new Promise<void>((resolve) => udp.bind(0, host, resolve));
-  const port = udp.address().port;
-
-  const tcp = net.createServer((socket) => {
+  function serveTcp(socket: net.Socket): void {
     let buffered = Buffer.alloc(0);
     socket.on('error', () => {});
     socket.on('data', (chunk: Buffer) => {
@@ -141,11 +139,7 @@ export async function startDnsTestServer(
       body.copy(framed, 2);
       socket.end(framed);
     });
-  });
-  await new Promise<void>((resolve, reject) => {
-    tcp.once('error', reject);
-    tcp.listen(port, host, resolve);
-  });
+  }
 
   return {
     host,
