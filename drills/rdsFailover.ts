@@ -3,7 +3,7 @@ import { type DBInstance, type RDSClient, RebootDBInstanceCommand } from '@aws-s
 import { awsCall } from '../probes/aws/awsCall.ts';
 import { describeNetworkInterfaces } from '../probes/aws/ec2.ts';
 import { describeDbInstance, describeEvents } from '../probes/aws/rds.ts';
-import { judgeAppPage } from '../probes/failover/appPoller.ts';
+import { judgeAppPage } from '../probes/page.ts';
 import { analyzeFailover, type FailoverAnalysis } from '../probes/failover/failoverAnalysis.ts';
 import {
   type FailoverObservation,

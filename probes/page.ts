@@ -1,5 +1,6 @@
 // Reads the lab's index.php page: the instance table (instance id, private/public IP, AZ from instance
-// metadata), the database error line, and the rows of table SAMPLE.
+// metadata), the database error line, and the rows of table SAMPLE; and says whether the app is up
+// (judgeAppPage), the one definition every check and drill uses.
 //
 // The page comes from the stack, so it is untrusted: only the first MAX_EXAMINED_CHARS are looked at, every
 // regular expression here has bounded repetitions and no nested quantifiers, and every value is trimmed and
@@ -103,6 +104,35 @@ function firstCapture(pattern: RegExp, text: string): string | null {
   return cleanValue(pattern.exec(text)?.[1]);
 }
 
+/** The database error the page shows ("Failed to connect to MySQL: …"), or null. */
+function databaseErrorOn(text: string): string | null {
+  for (const pattern of DB_ERROR_PATTERNS) {
+    const found = firstCapture(pattern, text);
+    if (found !== null) return found;
+  }
+  return null;
+}
+
+export interface AppPageVerdict {
+  /** The app is up: HTTP 200 and no database error on the page. */
+  healthy: boolean;
+  /** Why it is not up: the database error on the page, else the HTTP status. */
+  problem?: string;
+}
+
+/**
+ * "The app is up", the one definition: the lab page answers 200 without the database error index.php prints
+ * when it cannot reach MySQL. A page that answers but says "Failed to connect to MySQL" is not up.
+ */
+export function judgeAppPage(status: number, body: string): AppPageVerdict {
+  const dbError = databaseErrorOn(
+    body.length > MAX_EXAMINED_CHARS ? body.slice(0, MAX_EXAMINED_CHARS) : body,
+  );
+  if (dbError !== null) return { healthy: false, problem: dbError };
+  if (status !== 200) return { healthy: false, problem: `HTTP ${status}` };
+  return { healthy: true };
+}
+
 function readSampleRows(text: string): SampleRow[] {
   // The SAMPLE table follows the "RDS Practice" heading; start there when the heading is present.
   const heading = text.search(/RDS Practice/i);
@@ -135,18 +165,12 @@ export function readInstancePage(html: string, patterns: PagePatterns = {}): Ins
   );
   const privateIp = compilePattern('privateIp', patterns.privateIp ?? DEFAULT_PAGE_PATTERNS.privateIp);
 
-  let dbError: string | null = null;
-  for (const pattern of DB_ERROR_PATTERNS) {
-    dbError = firstCapture(pattern, text);
-    if (dbError !== null) break;
-  }
-
   return {
     instanceId: firstCapture(instanceId, text),
     privateIp: firstCapture(privateIp, text),
     publicIp: firstCapture(PUBLIC_IP_PATTERN, text),
     availabilityZone: firstCapture(availabilityZone, text),
-    dbError,
+    dbError: databaseErrorOn(text),
     sampleRows: readSampleRows(text),
   };
 }

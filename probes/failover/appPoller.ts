@@ -1,4 +1,5 @@
 import { type HttpProbeOptions, httpGet } from '../http.ts';
+import { judgeAppPage } from '../page.ts';
 import { type Sampler, type SamplerLimits, startSampler } from './boundedSampler.ts';
 
 // Loads the lab page through the ALB over and over: the page is healthy when it answers 200 without the
@@ -16,16 +17,6 @@ export interface AppSample {
 export interface AppPollerOptions extends SamplerLimits {
   url: string;
   http: HttpProbeOptions;
-}
-
-const DB_ERROR = /(Failed to connect to MySQL[^<\r\n]{0,160}|Uncaught mysqli_sql_exception[^<\r\n]{0,160})/i;
-
-/** Whether a page is the healthy lab page, and if not, why. */
-export function judgeAppPage(status: number, body: string): { healthy: boolean; problem?: string } {
-  const dbError = DB_ERROR.exec(body)?.[1];
-  if (dbError) return { healthy: false, problem: dbError.trim() };
-  if (status !== 200) return { healthy: false, problem: `HTTP ${status}` };
-  return { healthy: true };
 }
 
 export function startAppPoller(

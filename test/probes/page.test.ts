@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { renderLabPage } from '../../fixtures/twin/labAppPage.ts';
-import { MAX_SAMPLE_ROWS, MAX_VALUE_CHARS, normalizeCellText, readInstancePage } from '../../probes/page.ts';
+import {
+  judgeAppPage,
+  MAX_SAMPLE_ROWS,
+  MAX_VALUE_CHARS,
+  normalizeCellText,
+  readInstancePage,
+} from '../../probes/page.ts';
 
 interface LabPageInput {
   instanceId: string;
@@ -226,5 +232,24 @@ describe('readInstancePage', () => {
     expect(normalizeCellText('  KIM \t\n MINJI  ')).toBe('KIM MINJI');
     expect(normalizeCellText('x'.repeat(5000))).toHaveLength(MAX_VALUE_CHARS);
     expect(normalizeCellText('')).toBe('');
+  });
+});
+
+describe('judgeAppPage, the one "the app is up"', () => {
+  it('is up on 200 without a database error', () => {
+    expect(judgeAppPage(200, '<h1>Instance</h1>')).toEqual({ healthy: true });
+  });
+  it('is not up when the page answers but cannot reach MySQL, whatever the status', () => {
+    expect(judgeAppPage(200, 'Failed to connect to MySQL: Connection refused<br>')).toEqual({
+      healthy: false,
+      problem: 'Failed to connect to MySQL: Connection refused',
+    });
+    expect(judgeAppPage(500, 'Uncaught mysqli_sql_exception: Unknown host')).toMatchObject({
+      healthy: false,
+    });
+  });
+  it('is not up on any other status', () => {
+    expect(judgeAppPage(302, '')).toEqual({ healthy: false, problem: 'HTTP 302' });
+    expect(judgeAppPage(503, '')).toEqual({ healthy: false, problem: 'HTTP 503' });
   });
 });
