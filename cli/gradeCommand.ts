@@ -1,15 +1,14 @@
 import { resolve } from 'node:path';
-import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { loadRoster, type Roster, type RosterStudent } from '../config/roster.ts';
-import { chooseProgressMode } from '../loadgen/progress.ts';
 import { buildClassSummary } from '../reports/grading/classSummary.ts';
 import type { Rubric } from '../reports/grading/gradeModel.ts';
 import { loadRubric } from '../reports/grading/loadRubric.ts';
 import { mergeShardFolders } from '../reports/grading/mergeShards.ts';
 import { parseShard, pickShard } from '../reports/grading/shard.ts';
 import { writeSummaryFiles } from '../reports/grading/summaryFiles.ts';
+import { chooseProgressMode, createCountBar } from '../reports/liveProgress.ts';
 import { safeForTerminal } from '../reports/untrustedText.ts';
 import { type GradeClassOptions, type StudentOutcome, gradeClass } from './gradeClass.ts';
 import { UsageError } from './usageError.ts';
@@ -80,13 +79,8 @@ export async function runGrade(flags: GradeFlags & { roster: string }): Promise<
   const mode = chooseProgressMode(process.stdout, process.env);
   const bar =
     mode === 'live'
-      ? new cliProgress.SingleBar(
-          {
-            format:
-              'grading {bar} {value}/{total} students | {graded} graded, {notGraded} not graded | {current}',
-            hideCursor: true,
-          },
-          cliProgress.Presets.shades_classic,
+      ? createCountBar(
+          'grading {bar} {value}/{total} students | {graded} graded, {notGraded} not graded | {current}',
         )
       : undefined;
   const counts = { graded: 0, notGraded: 0 };

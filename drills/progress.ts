@@ -1,15 +1,20 @@
-// Live progress for a drill: which phase it is in, how long it has run, and the figures the drill
-// reports as they change (HTTP status seen, instances in service, DNS answer…). On a terminal: one line
-// redrawn in place. Under CI or into a pipe: a plain line at each phase change and every few seconds,
-// never redraw codes. Notes (what was changed, what was put back) are always whole lines.
+import {
+  chooseProgressMode,
+  createProgressLine,
+  type ProgressFigure,
+  type ProgressMode,
+  type ProgressStream,
+  progressText,
+} from '../reports/liveProgress.ts';
 
-export type DrillProgressMode = 'live' | 'plain' | 'silent';
+// A drill's live progress: which phase it is in, how long it has run, and the figures the drill reports as
+// they change (HTTP status seen, instances in service, DNS answer…), on the one progress line
+// (reports/liveProgress.ts). On a terminal: one line redrawn in place. Under CI or into a pipe: a plain line
+// at each phase change and every few seconds. Notes (what was changed, what was put back) are whole lines.
 
-export interface DrillProgressStream {
-  write(text: string): unknown;
-  isTTY?: boolean;
-  columns?: number;
-}
+export type DrillProgressMode = ProgressMode;
+export type DrillProgressStream = ProgressStream;
+export type { ProgressFigure };
 
 export interface DrillProgressOptions {
   out?: DrillProgressStream;
@@ -22,8 +27,6 @@ export interface DrillProgressOptions {
   plainEveryS?: number;
 }
 
-export type ProgressFigure = string | number;
-
 export interface DrillProgress {
   readonly mode: DrillProgressMode;
   phase(name: string): void;
@@ -33,22 +36,6 @@ export interface DrillProgress {
   note(text: string): void;
   /** Ends the live line and the timer; prints `finalLine` when given. Safe to call twice. */
   stop(finalLine?: string): void;
-}
-
-export function isCi(env: NodeJS.ProcessEnv): boolean {
-  const value = env.CI;
-  return value !== undefined && value !== '' && value !== '0' && value.toLowerCase() !== 'false';
-}
-
-export function chooseDrillProgressMode(out: DrillProgressStream, env: NodeJS.ProcessEnv): DrillProgressMode {
-  return out.isTTY === true && !isCi(env) ? 'live' : 'plain';
-}
-
-/** Figures may come from remote peers: one line, short, no control codes. */
-function cleanText(text: string, max: number): string {
-  // Removing control characters is the point
-  const flat = text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
 export function formatDrillProgressLine(
@@ -73,62 +60,49 @@ export const silentDrillProgress: DrillProgress = {
 
 export function createDrillProgress(options: DrillProgressOptions = {}): DrillProgress {
   const out = options.out ?? process.stdout;
-  const mode = options.mode ?? chooseDrillProgressMode(out, options.env ?? process.env);
+  const mode = options.mode ?? chooseProgressMode(out, options.env ?? process.env);
   if (mode === 'silent') return silentDrillProgress;
-  const label = cleanText(options.label ?? 'drill', 60);
+  const label = progressText(options.label ?? 'drill', 60);
   const plainEveryMs = Math.max(1, options.plainEveryS ?? 5) * 1000;
   const startedAt = Date.now();
   const figures = new Map<string, ProgressFigure>();
   let currentPhase = 'starting';
-  let lineShown = false;
   let stopped = false;
 
   const text = () => formatDrillProgressLine(label, currentPhase, Date.now() - startedAt, figures);
-  const draw = () => {
+  const line = createProgressLine({ out, mode, text });
+  const show = () => {
     if (stopped) return;
-    if (mode === 'live') {
-      const width = out.columns && out.columns > 10 ? out.columns - 1 : 120;
-      const line = text();
-      out.write(`\r\x1b[2K${line.length > width ? `${line.slice(0, width - 1)}…` : line}`);
-      lineShown = true;
-    } else {
-      out.write(`${text()}\n`);
-    }
+    if (mode === 'live') line.redraw();
+    else line.print(text());
   };
-  const clearLive = () => {
-    if (mode === 'live' && lineShown) {
-      out.write('\r\x1b[2K');
-      lineShown = false;
-    }
-  };
-  // The timer only redraws; unref so that it never keeps a finished process alive.
-  const timer = setInterval(draw, mode === 'live' ? 1000 : plainEveryMs);
-  timer.unref();
+  // The live line redraws itself; a plain one is printed every few seconds. Unref, so that the timer
+  // never keeps a finished process alive.
+  const plainTimer = mode === 'plain' ? setInterval(show, plainEveryMs) : undefined;
+  plainTimer?.unref();
 
   return {
     mode,
     phase(name) {
-      currentPhase = cleanText(name, 60);
-      draw();
+      currentPhase = progressText(name, 60);
+      show();
     },
     figure(name, value) {
-      const key = cleanText(name, 30);
+      const key = progressText(name, 30);
       if (value === null) figures.delete(key);
-      else figures.set(key, typeof value === 'number' ? value : cleanText(value, 80));
-      if (mode === 'live') draw();
+      else figures.set(key, typeof value === 'number' ? value : progressText(value, 80));
+      if (!stopped) line.redraw();
     },
     note(note) {
       if (stopped) return;
-      clearLive();
-      out.write(`${label}: ${cleanText(note, 500)}\n`);
-      if (mode === 'live') draw();
+      line.print(`${label}: ${progressText(note, 500)}`);
     },
     stop(finalLine) {
       if (stopped) return;
-      clearInterval(timer);
-      clearLive();
+      clearInterval(plainTimer);
+      line.stop();
       stopped = true;
-      if (finalLine !== undefined) out.write(`${label}: ${cleanText(finalLine, 500)}\n`);
+      if (finalLine !== undefined) line.print(`${label}: ${progressText(finalLine, 500)}`);
     },
   };
 }

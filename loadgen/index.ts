@@ -5,16 +5,12 @@ export { errorRateExceeded, errorRateOver, MIN_OUTCOMES_FOR_ERROR_RATE } from '.
 export { LatencyHistogram } from './latencyHistogram.ts';
 export { LIMITS, type LoadPlan, LoadPlanError, type RampStep, validateLoadPlan } from './plan.ts';
 export {
-  chooseProgressMode,
   createLoadProgress,
   type Figure,
   formatLoadLine,
-  isCi,
   type LoadProgress,
   type LoadProgressOptions,
   type LoadSummary,
-  type ProgressMode,
-  type ProgressStream,
   summarizeLoad,
 } from './progress.ts';
 export type { LatencySummary, LoadResult, LoadSecond, LoadTotals, StopReason } from './results.ts';

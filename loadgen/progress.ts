@@ -1,18 +1,17 @@
-// Live progress for a load run. On a terminal: one line, redrawn each second, with req/s,
-// latency, errors and whatever figures the caller adds (CPU, desired, in-service during a drill).
-// Under CI or into a pipe: a plain line every few seconds (or nothing), never redraw codes.
-// In every mode finish() hands back a machine-readable summary.
-
-import cliProgress from 'cli-progress';
+import {
+  chooseProgressMode,
+  createProgressLine,
+  type ProgressFigure,
+  type ProgressMode,
+  type ProgressStream,
+  progressText,
+} from '../reports/liveProgress.ts';
 import type { LoadResult, LoadSecond, StopReason } from './results.ts';
 
-export type ProgressMode = 'live' | 'plain' | 'silent';
-
-/** What progress writes to: process.stdout, or any stream that says whether it is a terminal. */
-export interface ProgressStream extends NodeJS.WritableStream {
-  isTTY?: boolean;
-  columns?: number;
-}
+// A load run's live progress, on the one progress line (reports/liveProgress.ts). On a terminal: one line,
+// redrawn each second, with req/s, latency, errors and whatever figures the caller adds (CPU, desired,
+// in-service during a drill). Under CI or into a pipe: a plain line every few seconds (or nothing).
+// In every mode finish() hands back a machine-readable summary.
 
 export interface LoadProgressOptions {
   out?: ProgressStream;
@@ -26,7 +25,7 @@ export interface LoadProgressOptions {
   label?: string;
 }
 
-export type Figure = string | number;
+export type Figure = ProgressFigure;
 
 export interface LoadSummary {
   url: string;
@@ -51,22 +50,6 @@ export interface LoadProgress {
   setFigure(name: string, value: Figure | null): void;
   /** Ends the live line, prints a final line (not in silent mode) and returns the summary. */
   finish(result: LoadResult): LoadSummary;
-}
-
-export function isCi(env: NodeJS.ProcessEnv): boolean {
-  const value = env.CI;
-  return value !== undefined && value !== '' && value !== '0' && value.toLowerCase() !== 'false';
-}
-
-export function chooseProgressMode(out: ProgressStream, env: NodeJS.ProcessEnv): ProgressMode {
-  return out.isTTY === true && !isCi(env) ? 'live' : 'plain';
-}
-
-/** Figures may come from remote APIs: keep them on one line, short, and free of control codes. */
-function cleanText(text: string, max: number): string {
-  // Removing control characters is the point
-  const flat = text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
 function formatNumber(value: number): string {
@@ -115,7 +98,7 @@ function finalLine(label: string, summary: LoadSummary): string {
   const shares = Object.entries(summary.targetShares)
     .sort((a, b) => b[1] - a[1])
     .slice(0, 8)
-    .map(([name, share]) => `${cleanText(name, 40)} ${(share * 100).toFixed(1)}%`);
+    .map(([name, share]) => `${progressText(name, 40)} ${(share * 100).toFixed(1)}%`);
   return (
     `${label} stopped by ${summary.stoppedBy} after ${summary.durationS.toFixed(1)} s: ` +
     `${formatNumber(summary.requests)} requests, ${formatNumber(summary.rpsMean)} req/s, ` +
@@ -125,65 +108,43 @@ function finalLine(label: string, summary: LoadSummary): string {
   );
 }
 
-interface LivePayload {
-  line: string;
-}
-
 export function createLoadProgress(options: LoadProgressOptions = {}): LoadProgress {
   const out = options.out ?? process.stdout;
   const mode = options.mode ?? chooseProgressMode(out, options.env ?? process.env);
   const plainEveryS = Math.max(1, options.plainEveryS ?? 5);
-  const label = cleanText(options.label ?? 'load', 40);
+  const label = progressText(options.label ?? 'load', 40);
   const totalS = options.totalS !== undefined && options.totalS > 0 ? options.totalS : null;
   const figures = new Map<string, Figure>();
   let last: LoadSecond | null = null;
-  let bar: cliProgress.SingleBar | null = null;
 
-  const liveText = (t: number): string => {
+  const liveText = (): string => {
+    const t = last?.t ?? 0;
     const clock = totalS === null ? `${t}s` : `${Math.min(t, Math.ceil(totalS))}/${Math.ceil(totalS)}s`;
     return `${label} ${clock}  ${last === null ? 'starting' : formatLoadLine(last, figures)}`;
   };
-
-  const drawLive = () => {
-    const t = last?.t ?? 0;
-    const payload: LivePayload = { line: liveText(t) };
-    if (bar === null) {
-      bar = new cliProgress.SingleBar({
-        stream: out,
-        format: (_options, _params, p: LivePayload) => p.line,
-        linewrap: false, // cut to the terminal's width instead of wrapping onto a second line
-        hideCursor: false, // a crash must not leave the cursor hidden
-        gracefulExit: false, // drills own SIGINT/SIGTERM (they restore the stack)
-        fps: 2,
-        synchronousUpdate: true,
-      });
-      bar.start(totalS ?? 1, 0, payload);
-    }
-    bar.update(Math.min(t, totalS ?? 1), payload);
-    bar.render();
-  };
+  const line = createProgressLine({ out, mode, text: liveText, keepLastLine: true });
+  let started = false;
 
   const onSecond = (s: LoadSecond) => {
     last = s;
-    if (mode === 'live') drawLive();
-    else if (mode === 'plain' && s.t % plainEveryS === 0)
-      out.write(`${label} t=${s.t}s  ${formatLoadLine(s, figures)}\n`);
+    started = true;
+    line.redraw();
+    if (mode === 'plain' && s.t % plainEveryS === 0)
+      line.print(`${label} t=${s.t}s  ${formatLoadLine(s, figures)}`);
   };
 
   const setFigure = (name: string, value: Figure | null) => {
-    const key = cleanText(name, 30);
+    const key = progressText(name, 30);
     if (value === null) figures.delete(key);
-    else figures.set(key, typeof value === 'number' ? value : cleanText(value, 60));
-    if (mode === 'live' && bar !== null) drawLive();
+    else figures.set(key, typeof value === 'number' ? value : progressText(value, 60));
+    // The live line appears with the first second; a figure set before it waits for it.
+    if (started) line.redraw();
   };
 
   const finish = (result: LoadResult): LoadSummary => {
     const summary = summarizeLoad(result, Object.fromEntries(figures));
-    if (bar !== null) {
-      (bar as cliProgress.SingleBar).stop();
-      bar = null;
-    }
-    if (mode !== 'silent') out.write(`${finalLine(label, summary)}\n`);
+    line.stop();
+    line.print(finalLine(label, summary));
     return summary;
   };
 

@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  chooseDrillProgressMode,
-  createDrillProgress,
-  formatDrillProgressLine,
-  isCi,
-} from '../../drills/progress.ts';
+import { createDrillProgress, formatDrillProgressLine } from '../../drills/progress.ts';
 
 function stream(isTTY: boolean) {
   const writes: string[] = [];
@@ -12,15 +7,6 @@ function stream(isTTY: boolean) {
 }
 
 describe('drill progress', () => {
-  it('chooses a live line only on a terminal outside CI', () => {
-    expect(chooseDrillProgressMode({ isTTY: true, write: () => true }, {})).toBe('live');
-    expect(chooseDrillProgressMode({ isTTY: true, write: () => true }, { CI: 'true' })).toBe('plain');
-    expect(chooseDrillProgressMode({ isTTY: false, write: () => true }, {})).toBe('plain');
-    expect(isCi({ CI: 'false' })).toBe(false);
-    expect(isCi({ CI: '0' })).toBe(false);
-    expect(isCi({ CI: '1' })).toBe(true);
-  });
-
   it('prints plain lines at phase changes and notes, without redraw codes', () => {
     const { writes, out } = stream(false);
     const progress = createDrillProgress({ out, env: {}, label: 'rds.failover.drill' });
@@ -51,11 +37,21 @@ describe('drill progress', () => {
     progress.figure('in service', 'x'.repeat(100));
     progress.note('changed: start-load');
     progress.stop();
-    const redraws = writes.filter((w) => w.startsWith('\r\x1b[2K') && w.length > 5);
+    // cli-progress moves to the line's start (ESC[1G), writes the line, then clears what is right of it.
+    const redraws = writes.filter((w, i) => writes[i - 1] === '\x1b[1G' && writes[i + 1] === '\x1b[0K');
     expect(redraws.length).toBeGreaterThanOrEqual(3);
-    for (const line of redraws) expect(line.length - 5).toBeLessThanOrEqual(59);
-    expect(writes).toContain('asg.scale-out.drill: changed: start-load\n');
-    expect(writes.at(-1)).toBe('\r\x1b[2K');
+    for (const line of redraws) {
+      expect(line.startsWith('asg.scale-out.drill ')).toBe(true);
+      expect(line.length).toBeLessThanOrEqual(59);
+    }
+    expect(redraws.at(-1)).toMatch(/^asg\.scale-out\.drill 0s method {2}desired 3 {2}in service x+…$/);
+    // The note is a whole line, written over a cleared line, and the live line is drawn again below it.
+    const noteAt = writes.indexOf('asg.scale-out.drill: changed: start-load\n');
+    expect(noteAt).toBeGreaterThan(0);
+    expect(writes[noteAt - 1]).toBe('\x1b[2K');
+    expect(writes.slice(noteAt + 1)).toContain(redraws.at(-1));
+    // stop() clears the line (back to its start, then everything below) and writes nothing after.
+    expect(writes.slice(-2)).toEqual(['\x1b[1G', '\x1b[0J']);
   });
 
   it('strips control characters from figures that came from a peer', () => {

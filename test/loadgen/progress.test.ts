@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { chooseProgressMode, createLoadProgress, isCi } from '../../loadgen/progress.ts';
+import { createLoadProgress } from '../../loadgen/progress.ts';
 import type { LoadResult, LoadSecond } from '../../loadgen/results.ts';
 
 class CapturedStream extends Writable {
@@ -53,14 +53,6 @@ const result: LoadResult = {
 };
 
 describe('progress', () => {
-  it('picks live on a terminal, plain under CI or into a pipe', () => {
-    expect(chooseProgressMode(new CapturedStream(true), {})).toBe('live');
-    expect(chooseProgressMode(new CapturedStream(true), { CI: 'true' })).toBe('plain');
-    expect(chooseProgressMode(new CapturedStream(false), {})).toBe('plain');
-    expect(isCi({ CI: 'false' })).toBe(false);
-    expect(isCi({ CI: '1' })).toBe(true);
-  });
-
   it('plain mode prints one line every 5 s and a final line', () => {
     const out = new CapturedStream(false);
     const progress = createLoadProgress({ out, env: {}, label: 'scale-out' });
