@@ -1,6 +1,6 @@
 import { type HttpProbeOptions, httpGet } from '../http.ts';
 import { judgeAppPage } from '../page.ts';
-import { type Sampler, type SamplerLimits, startSampler } from './boundedSampler.ts';
+import { type PollBounds, type Sampler, startSampler } from '../poller.ts';
 
 // Loads the lab page through the ALB over and over: the page is healthy when it answers 200 without the
 // "Failed to connect to MySQL" the lab's index.php prints when the database is away.
@@ -14,7 +14,8 @@ export interface AppSample {
   problem?: string;
 }
 
-export interface AppPollerOptions extends SamplerLimits {
+export interface AppPollerOptions extends PollBounds {
+  maxPolls: number;
   url: string;
   http: HttpProbeOptions;
 }

@@ -1,5 +1,5 @@
 import { resolveName, resolveWithSystem } from '../dns.ts';
-import { type Sampler, type SamplerLimits, startSampler } from './boundedSampler.ts';
+import { type PollBounds, type Sampler, startSampler } from '../poller.ts';
 
 // Asks for the endpoint's address over and over (labdrill's own resolver, no OS cache), so that the moment
 // the name moves to the standby is seen within one poll interval.
@@ -14,7 +14,8 @@ export interface DnsSample {
   error?: string;
 }
 
-export interface DnsPollerOptions extends SamplerLimits {
+export interface DnsPollerOptions extends PollBounds {
+  maxPolls: number;
   name: string;
   /** "HOST:PORT"; the system's servers (still without a cache) when absent. */
   resolver?: string;

@@ -1,13 +1,13 @@
 import type { HttpProbeOptions } from '../http.ts';
+import type { Sampler } from '../poller.ts';
 import type { SqlSessionOptions } from '../sql.ts';
 import { type AppSample, startAppPoller } from './appPoller.ts';
-import type { Sampler } from './boundedSampler.ts';
 import { type DnsSample, startDnsPoller } from './dnsPoller.ts';
 import { type HeartbeatSample, type HeartbeatWriter, startHeartbeatWriter } from './sqlHeartbeat.ts';
 import { startTcpPoller, type TcpSample } from './tcpPoller.ts';
 
 // The observers of one failover, started together and stopped together: DNS, TCP connect to the current
-// address, SQL heartbeat writes and the app page. Each is bounded by maxDurationMs and its sample count.
+// address, SQL heartbeat writes and the app page. Each is bounded by maxDurationMs and its number of looks (maxPolls).
 
 export interface FailoverObserverOptions {
   /** The endpoint name (instance endpoint, or Aurora writer endpoint). */
@@ -70,7 +70,7 @@ export function startFailoverObservers(options: FailoverObserverOptions): Runnin
       ...(options.resolver ? { resolver: options.resolver } : {}),
       timeoutMs: options.dns?.timeoutMs ?? 1000,
       everyMs: dnsEvery,
-      maxSamples: cap(options.maxDurationMs, dnsEvery),
+      maxPolls: cap(options.maxDurationMs, dnsEvery),
       maxDurationMs: options.maxDurationMs,
     },
     (sample) => {
@@ -92,7 +92,7 @@ export function startFailoverObservers(options: FailoverObserverOptions): Runnin
         },
         timeoutMs: tcpOptions.timeoutMs,
         everyMs: tcpOptions.everyMs,
-        maxSamples: cap(options.maxDurationMs, tcpOptions.everyMs),
+        maxPolls: cap(options.maxDurationMs, tcpOptions.everyMs),
         maxDurationMs: options.maxDurationMs,
       })
     : null;
@@ -102,7 +102,7 @@ export function startFailoverObservers(options: FailoverObserverOptions): Runnin
           session: options.sql.session,
           note: options.sql.note,
           everyMs: options.sql.everyMs,
-          maxSamples: cap(options.maxDurationMs, options.sql.everyMs),
+          maxPolls: cap(options.maxDurationMs, options.sql.everyMs),
           maxDurationMs: options.maxDurationMs,
         },
         (sample) => {
@@ -119,7 +119,7 @@ export function startFailoverObservers(options: FailoverObserverOptions): Runnin
           url: options.app.url,
           http: options.app.http,
           everyMs: options.app.everyMs,
-          maxSamples: cap(options.maxDurationMs, options.app.everyMs),
+          maxPolls: cap(options.maxDurationMs, options.app.everyMs),
           maxDurationMs: options.maxDurationMs,
         },
         (sample) => {

@@ -5,6 +5,7 @@ import {
   type SqlSession,
   type SqlSessionOptions,
 } from '../sql.ts';
+import { startPoller } from '../poller.ts';
 import { quantile } from '../stats/quantiles.ts';
 
 // Replica lag as a client sees it: marker rows written on the primary, each stamped with the moment the
@@ -95,7 +96,9 @@ export async function measureReplicaLag(options: ReplicaLagOptions): Promise<Rep
     replica = await openSqlSession(options.replica);
     await ensureMarkerTable(primary);
     let writing = true;
-    let deadline = Date.now() + options.markers * options.spacingMs + options.waitMs;
+    // waitMs after the last write the replica has had its chance: the watch ends then, at the latest.
+    const waitOver = new AbortController();
+    let waitTimer: NodeJS.Timeout | undefined;
 
     const write = async () => {
       try {
@@ -111,13 +114,14 @@ export async function measureReplicaLag(options: ReplicaLagOptions): Promise<Rep
         }
       } finally {
         writing = false;
-        deadline = Math.min(deadline, Date.now() + options.waitMs);
+        waitTimer = setTimeout(() => waitOver.abort(), options.waitMs);
       }
     };
 
-    const watch = async (session: SqlSession) => {
-      while (Date.now() < deadline) {
-        if (!writing && markers.every((m) => m.seenAt !== null)) return;
+    const writes = write();
+    const session = replica;
+    const watch = startPoller(
+      async () => {
         let rows: SqlRows = [];
         try {
           rows = await session.select(`SELECT seq FROM ${markerTable} WHERE client_note = ?`, [options.note]);
@@ -125,19 +129,29 @@ export async function measureReplicaLag(options: ReplicaLagOptions): Promise<Rep
           // The table itself may not have reached the replica yet.
           if (!(error instanceof SqlProbeError && error.code === noSuchTable)) throw error;
         }
-        const seenAt = Date.now();
-        const seen = new Set(rows.map((row) => Number(row.seq)));
+        return { at: Date.now(), seqs: new Set(rows.map((row) => Number(row.seq))) };
+      },
+      {
+        everyMs: options.pollEveryMs,
+        maxDurationMs: options.markers * options.spacingMs + options.waitMs,
+        signal: waitOver.signal,
+      },
+      (look) => {
         for (const marker of markers) {
-          if (marker.seenAt === null && seen.has(marker.seq)) {
-            marker.seenAt = seenAt;
-            marker.lagMs = Math.max(0, seenAt - marker.writtenAt);
+          if (marker.seenAt === null && look.seqs.has(marker.seq)) {
+            marker.seenAt = look.at;
+            marker.lagMs = Math.max(0, look.at - marker.writtenAt);
           }
         }
-        await new Promise((resolve) => setTimeout(resolve, options.pollEveryMs));
-      }
-    };
-
-    await Promise.all([write(), watch(replica)]);
+        return !writing && markers.every((m) => m.seenAt !== null) ? 'stop' : undefined;
+      },
+    );
+    try {
+      await Promise.all([writes, watch.done]);
+    } finally {
+      clearTimeout(waitTimer);
+      waitOver.abort();
+    }
     return {
       markers,
       ...lagSummary(markers),

@@ -1,5 +1,5 @@
 import { openSqlSession, type SqlProbeError, type SqlSession, type SqlSessionOptions } from '../sql.ts';
-import { type Sampler, type SamplerLimits, startSampler } from './boundedSampler.ts';
+import { type PollBounds, type Sampler, startSampler } from '../poller.ts';
 
 // Writes numbered heartbeat rows to the writer through the endpoint name, one at a time, and records which
 // ones the server acknowledged. On an error the connection is dropped and the next write opens a new one,
@@ -23,7 +23,8 @@ export interface HeartbeatSample {
   error?: string;
 }
 
-export interface HeartbeatWriterOptions extends SamplerLimits {
+export interface HeartbeatWriterOptions extends PollBounds {
+  maxPolls: number;
   /** How to open a session; called for each new connection (the endpoint name is resolved afresh). */
   session: SqlSessionOptions;
   /** Tells this run's rows from other runs' (client_note), at most 64 characters. */

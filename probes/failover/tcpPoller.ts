@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { type Sampler, type SamplerLimits, startSampler } from './boundedSampler.ts';
+import { type PollBounds, type Sampler, startSampler } from '../poller.ts';
 
 // Opens (and at once closes) a TCP connection to the endpoint's current address: shows when the old
 // primary stops listening and when the address the name points to accepts connections again.
@@ -19,7 +19,8 @@ export interface TcpSample {
   error?: string;
 }
 
-export interface TcpPollerOptions extends SamplerLimits {
+export interface TcpPollerOptions extends PollBounds {
+  maxPolls: number;
   /** Where to connect now, e.g. the DNS poller's latest address; null skips the sample. */
   target: () => TcpTarget | null;
   timeoutMs: number;

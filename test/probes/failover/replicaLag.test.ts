@@ -1,0 +1,95 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type DatabaseCluster,
+  type Endpoint,
+  startDatabaseCluster,
+} from '../../../fixtures/twin/db/databaseCluster.ts';
+import { markerTable, measureReplicaLag } from '../../../probes/failover/replicaLag.ts';
+import { type SqlSessionOptions, withSqlSession } from '../../../probes/sql.ts';
+
+// Replica lag measured on the twin's real MariaDB primary and read replica: markers written on one, watched
+// for on the other, and the watch bounded by the writes and waitMs.
+
+const password = 'Replica-Lag-Probe-5';
+const addresses = { primary: '127.0.84.11', standby: '127.0.84.12', replica: '127.0.84.13' };
+const note = `lag-test-${process.pid}`;
+
+let workDir = '';
+let cluster: DatabaseCluster;
+
+function session(endpoint: Endpoint): SqlSessionOptions {
+  return {
+    endpoint,
+    credentials: { user: 'admin', password, database: cluster.database },
+    connectTimeoutMs: 1000,
+    queryTimeoutMs: 2000,
+  };
+}
+
+const options = () => ({
+  primary: session(cluster.endpoints().writer),
+  replica: session(cluster.endpoints().replica),
+  note,
+  markers: 5,
+  spacingMs: 100,
+  pollEveryMs: 25,
+  waitMs: 1500,
+});
+
+async function tablesOnPrimary(): Promise<string[]> {
+  const rows = await withSqlSession(session(cluster.endpoints().writer), (db) =>
+    db.select(`SHOW TABLES LIKE '${markerTable}'`),
+  );
+  return rows.map((row) => String(Object.values(row)[0]));
+}
+
+beforeAll(async () => {
+  workDir = await mkdtemp(join(tmpdir(), 'labdrill-replica-lag-'));
+  cluster = await startDatabaseCluster({ workDir, addresses, adminPassword: password });
+}, 60_000);
+
+afterAll(async () => {
+  await cluster?.stop();
+  if (workDir) await rm(workDir, { recursive: true, force: true });
+});
+
+describe('measureReplicaLag on a real primary and replica', () => {
+  it('sees every marker on a replica that keeps up, ends once all are seen, and leaves nothing behind', async () => {
+    const started = Date.now();
+    const result = await measureReplicaLag(options());
+    const tookMs = Date.now() - started;
+    expect(result.markers.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(result.missing).toBe(0);
+    for (const marker of result.markers) {
+      expect(marker.seenAt).not.toBeNull();
+      expect(marker.lagMs).toBeGreaterThanOrEqual(0);
+      expect(marker.lagMs).toBe(Math.max(0, marker.seenAt! - marker.writtenAt));
+    }
+    expect(result.maxMs).toBeLessThan(1500);
+    // The watch ends with the last marker seen: it does not sit out waitMs.
+    expect(tookMs).toBeLessThan(5 * 100 + 1500);
+    expect(await tablesOnPrimary()).toEqual([]);
+  }, 30_000);
+
+  it('counts every marker missing on a stopped replica, and stops watching waitMs after the last write', async () => {
+    await cluster.stopReplication();
+    try {
+      const started = Date.now();
+      const result = await measureReplicaLag(options());
+      const tookMs = Date.now() - started;
+      expect(result.markers).toHaveLength(5);
+      expect(result.missing).toBe(5);
+      expect(result.markers.every((m) => m.seenAt === null && m.lagMs === null)).toBe(true);
+      expect(result.p50Ms).toBeNull();
+      // Four gaps between the writes, then waitMs; the table never reached the replica (ER_NO_SUCH_TABLE).
+      expect(tookMs).toBeGreaterThanOrEqual(4 * 100 + 1500);
+      expect(tookMs).toBeLessThan(4 * 100 + 1500 + 3000);
+      expect(await tablesOnPrimary()).toEqual([]);
+    } finally {
+      await cluster.startReplication();
+    }
+  }, 30_000);
+});
