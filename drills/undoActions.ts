@@ -20,7 +20,7 @@ import { type SqlCredentials, SqlProbeError, withSqlSession } from '../probes/sq
 const bucketName = z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name');
 const instanceId = z.string().regex(/^i-[0-9a-f]{8,17}$/, 'must be an EC2 instance id');
 
-export const undoActionSchema = z.discriminatedUnion('type', [
+const undoActionTypes = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('s3.putBucketPolicy'),
     bucket: bucketName,
@@ -60,13 +60,23 @@ export const undoActionSchema = z.discriminatedUnion('type', [
     host: z.string().min(1).max(255),
     port: z.number().int().min(1).max(65_535),
   }),
-  /** A failover cannot be undone: the entry records that there is nothing to put back. */
-  z.strictObject({ type: z.literal('rds.noop'), note: z.string().max(500) }),
-  /** Any other change with nothing to put back (e.g. a terminated instance its Auto Scaling group replaces). */
+  /** A change with nothing to put back (a failover, a terminated instance its Auto Scaling group replaces). */
   z.strictObject({ type: z.literal('none'), note: z.string().max(500) }),
 ]);
 
-export type UndoAction = z.infer<typeof undoActionSchema>;
+/** The failovers' no-op undo in journals from older versions, the same as 'none'. */
+const formerNoopType = 'rds.noop';
+
+/** An undo as journalled: an older journal's 'rds.noop' reads as 'none', so that it still restores. */
+export const undoActionSchema = z.preprocess(
+  (raw) =>
+    typeof raw === 'object' && raw !== null && (raw as { type?: unknown }).type === formerNoopType
+      ? { ...raw, type: 'none' }
+      : raw,
+  undoActionTypes,
+);
+
+export type UndoAction = z.infer<typeof undoActionTypes>;
 export type UndoActionType = UndoAction['type'];
 
 /** The SDK clients undos may need; each executor takes the one it uses and says so when it is missing. */
@@ -247,7 +257,6 @@ export const sdkUndoExecutors: UndoExecutors = {
       }
     }
   },
-  'rds.noop': async (action) => `nothing to put back: ${action.note}`,
   none: async (action) => `nothing to put back: ${action.note}`,
 };
 
@@ -285,7 +294,6 @@ export function describeUndo(action: UndoAction): string {
       return `drop labdrill's table ${action.table} on ${action.host}:${action.port}`;
     case 'asg.updateCapacity':
       return `set ${action.groupName} back to min ${action.minSize}, max ${action.maxSize}, desired ${action.desiredCapacity}`;
-    case 'rds.noop':
     case 'none':
       return `nothing to put back (${action.note})`;
   }

@@ -140,6 +140,31 @@ describe('restoreFromJournal', () => {
     expect(rec.calls).toEqual([]);
   });
 
+  it("restores an older journal's 'rds.noop' step as the no-op undo 'none'", async () => {
+    const path = freshPath();
+    Journal.open(path);
+    const noop = { type: 'rds.noop', note: 'a reboot with failover of lab-rds cannot be undone' };
+    const entry = { runId: 'r', drill: 'rds.failover.drill', step: 'reboot-with-failover', undo: noop };
+    appendFileSync(
+      path,
+      `${JSON.stringify({ seq: 1, at: new Date().toISOString(), ...entry, phase: 'intent' })}\n` +
+        `${JSON.stringify({ seq: 2, at: new Date().toISOString(), ...entry, phase: 'applied' })}\n`,
+    );
+    const none: UndoAction = { type: 'none', note: noop.note };
+    expect(readJournal(path).entries.map((e) => e.undo)).toEqual([none, none]);
+    const report = await restoreFromJournal(path, {});
+    expect(report.steps).toEqual([
+      expect.objectContaining({
+        step: 'reboot-with-failover',
+        result: 'undone',
+        undo: none,
+        wasApplied: true,
+        message: `nothing to put back: ${noop.note}`,
+      }),
+    ]);
+    expect((await restoreFromJournal(path, {})).nothingToDo).toBe(true);
+  });
+
   it('uses the undo repeated on applied when the intent line was lost', async () => {
     const path = freshPath();
     Journal.open(path).append({ runId: 'r', drill: 'd.drill', step: 's', phase: 'applied', undo: start });

@@ -68,10 +68,12 @@ describe('executeUndo with the SDK executors', () => {
   });
 
   it('records that a failover has nothing to put back', async () => {
-    await expect(executeUndo({ type: 'rds.noop', note: 'a failover cannot be undone' }, {})).resolves.toBe(
+    await expect(executeUndo({ type: 'none', note: 'a failover cannot be undone' }, {})).resolves.toBe(
       'nothing to put back: a failover cannot be undone',
     );
-    expect(sdkUndoExecutors['rds.noop']).toBeTypeOf('function');
+    expect(sdkUndoExecutors.none).toBeTypeOf('function');
+    // One no-op undo: the name older journals used is no executor of its own.
+    expect(Object.keys(sdkUndoExecutors)).not.toContain('rds.noop');
   });
 
   it('uses a replaced executor when given one', async () => {
@@ -105,6 +107,16 @@ describe('undo actions as data', () => {
       expect(undoActionSchema.parse(JSON.parse(JSON.stringify(undo)))).toEqual(undo);
       expect(describeUndo(undo)).not.toBe('');
     }
+  });
+
+  it("reads an older journal's 'rds.noop' as 'none', and checks it as strictly", () => {
+    expect(undoActionSchema.parse({ type: 'rds.noop', note: 'a failover cannot be undone' })).toEqual({
+      type: 'none',
+      note: 'a failover cannot be undone',
+    });
+    expect(undoActionSchema.safeParse({ type: 'rds.noop', note: 'x'.repeat(501) }).success).toBe(false);
+    expect(undoActionSchema.safeParse({ type: 'rds.noop', note: 'n', extra: 1 }).success).toBe(false);
+    expect(undoActionSchema.safeParse({ type: 'rds.noop' }).success).toBe(false);
   });
 
   it('rejects an undo it does not know or a malformed one', () => {
