@@ -1,21 +1,9 @@
+import { defaults } from './defaults.ts';
 import type { Stack } from './schema.ts';
-
-/** Defaults applied where the stack file is silent; reports state the values used. */
-export const defaultSettings = {
-  probe: { timeoutMs: 5_000, retries: 2, maxBodyBytes: 1024 * 1024, speedupSamples: 15 },
-  // AWS's own pace (DESIGN "Time"): a scale-out takes 5–15 min, a scale-in 15–25, a replacement about 10.
-  thresholds: {
-    replicaLagP95Ms: 2_000,
-    failoverRtoS: 120,
-    scaleOutTimeoutS: 900,
-    scaleInTimeoutS: 1_800,
-    selfHealTimeoutS: 900,
-  },
-} as const;
 
 /** How long a failover drill watches after the call: long enough to measure a recovery slower than the RTO. */
 export function defaultFailoverWindowS(failoverRtoS: number): number {
-  return Math.max(2 * failoverRtoS, 300);
+  return Math.max(defaults.failoverWindow.rtoMultiple * failoverRtoS, defaults.failoverWindow.minS);
 }
 
 export interface Settings {
@@ -27,20 +15,21 @@ export interface Settings {
     scaleInTimeoutS: number;
     /** How long asg.self-heal.drill gives the group to replace the instance it took away. */
     selfHealTimeoutS: number;
-    /** How long the failover drills watch after the call (default max(2 × failoverRtoS, 300 s)). */
+    /** How long the failover drills watch after the call (default: defaultFailoverWindowS). */
     failoverWindowS: number;
   };
   /** Per-check budget overrides in seconds (stack file `budgets:`), by check id. */
   budgets: Readonly<Record<string, number>>;
 }
 
+/** The settings of a run: the stack file's, and the defaults (config/defaults.ts) where it is silent. */
 export function settingsFor(stack: Stack): Settings {
   return {
-    probe: { ...defaultSettings.probe, ...stack.probe },
+    probe: { ...defaults.probe, ...stack.probe },
     thresholds: {
-      ...defaultSettings.thresholds,
+      ...defaults.thresholds,
       failoverWindowS: defaultFailoverWindowS(
-        stack.thresholds?.failoverRtoS ?? defaultSettings.thresholds.failoverRtoS,
+        stack.thresholds?.failoverRtoS ?? defaults.thresholds.failoverRtoS,
       ),
       ...stack.thresholds,
     },

@@ -1,6 +1,7 @@
 // A load plan says where load goes, how much, and what stops it. validateLoadPlan turns it into a
 // checked plan or one clear one-line error, before anything touches the network.
 
+import { defaults } from '../config/defaults.ts';
 import { checkLoadTarget } from './allowedHost.ts';
 import type { LoadSecond } from './results.ts';
 
@@ -27,7 +28,7 @@ export interface LoadPlan {
   stopWhen?: {
     /** Stop when (errors + non-2xx) / outcomes over the last `errorWindowS` seconds exceeds this (0..1). */
     errorRateAbove?: number;
-    /** Seconds the error rate is taken over; 5 unless set. */
+    /** Seconds the error rate is taken over; defaults.loadgen.errorWindowS unless set. */
     errorWindowS?: number;
     /** Polled once a second (never two at once); true stops the run, e.g. desired capacity rose. */
     condition?: () => boolean | Promise<boolean>;
@@ -38,21 +39,14 @@ export interface LoadPlan {
     /** Names the target that served a body (e.g. the instance id on the page), or null. */
     identify: (body: string) => string | null;
   };
-  /** Seconds before an unanswered request counts as a timeout; 10 unless set. */
+  /** Seconds before an unanswered request is a timeout; defaults.loadgen.requestTimeoutS unless set. */
   requestTimeoutS?: number;
   onSecond?: (s: LoadSecond) => void;
   signal?: AbortSignal;
 }
 
-export const LIMITS = {
-  connections: { min: 1, max: 2000 },
-  durationS: { min: 1, max: 3600 },
-  maxRequests: { min: 1, max: 100_000_000 },
-  rate: { min: 1, max: 1_000_000 },
-  requestTimeoutS: { min: 1, max: 120 },
-  sampleEvery: { min: 1, max: 1_000_000 },
-  rampSteps: { max: 100 },
-} as const;
+/** The ranges a plan's numbers must lie in (config/defaults.ts says why each is what it is). */
+export const LIMITS = defaults.loadLimits;
 
 export class LoadPlanError extends Error {
   override readonly name = 'LoadPlanError';
@@ -121,7 +115,7 @@ export function validateLoadPlan(plan: LoadPlan): CheckedPlan {
   const rate = plan.rate === undefined ? undefined : requireNumber('rate', plan.rate, LIMITS.rate, true);
   const requestTimeoutS =
     plan.requestTimeoutS === undefined
-      ? 10
+      ? defaults.loadgen.requestTimeoutS
       : requireNumber('requestTimeoutS', plan.requestTimeoutS, LIMITS.requestTimeoutS, false);
 
   let steps: RampStep[];
@@ -153,12 +147,7 @@ export function validateLoadPlan(plan: LoadPlan): CheckedPlan {
       if (stepRate !== undefined && rate !== undefined && stepRate > rate) {
         throw new LoadPlanError(`${name}.rate (${stepRate}) exceeds the plan's rate cap of ${rate}`);
       }
-      const holdS = requireNumber(
-        `${name}.holdS`,
-        step.holdS,
-        { min: 0.1, max: LIMITS.durationS.max },
-        false,
-      );
+      const holdS = requireNumber(`${name}.holdS`, step.holdS, LIMITS.rampHoldS, false);
       return stepRate === undefined
         ? { connections: stepConnections, holdS }
         : { connections: stepConnections, rate: stepRate, holdS };
@@ -176,8 +165,8 @@ export function validateLoadPlan(plan: LoadPlan): CheckedPlan {
       : requireNumber('stopWhen.errorRateAbove', stopWhen.errorRateAbove, { min: 0, max: 1 }, false);
   const errorWindowS =
     stopWhen.errorWindowS === undefined
-      ? 5
-      : requireNumber('stopWhen.errorWindowS', stopWhen.errorWindowS, { min: 1, max: 600 }, true);
+      ? defaults.loadgen.errorWindowS
+      : requireNumber('stopWhen.errorWindowS', stopWhen.errorWindowS, LIMITS.errorWindowS, true);
   const condition =
     stopWhen.condition === undefined ? null : requireFunction('stopWhen.condition', stopWhen.condition);
 

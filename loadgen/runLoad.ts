@@ -2,6 +2,7 @@
 // request caps always end the run, even against a target that never answers; connections never
 // exceed the plan's cap; anything in the plan that is wrong is refused before a socket opens.
 
+import { defaults } from '../config/defaults.ts';
 import { type RunningStep, startStep } from './cannonStep.ts';
 import { errorRateExceeded } from './errorRate.ts';
 import { LoadMeter } from './loadMeter.ts';
@@ -9,17 +10,16 @@ import { type CheckedPlan, type LoadPlan, validateLoadPlan } from './plan.ts';
 import type { LoadResult, LoadSecond, StopReason } from './results.ts';
 import { TargetSampler } from './targetSampler.ts';
 
-/** After a stop is asked for, how long autocannon gets before its sockets are closed directly. */
-const STOP_GRACE_MS = 2000;
-/** A tail shorter than this after the last whole second is folded into that second. */
-const MIN_TAIL_S = 0.5;
-const MAX_WARNINGS = 20;
+// Its own limits (the stop grace, the tail folded into the last second, the warnings kept, the connect storm
+// that ends a run) are in config/defaults.ts under loadgen, each with why.
+const { stopGraceMs, minTailS, maxWarnings } = defaults.loadgen;
+
 /**
  * A second with at least this many failed connection attempts and not one response stops the run
  * (as 'errorRate') whatever the plan says: autocannon reconnects at once after a failure, so a
  * refused port or a failing DNS name turns into thousands of attempts a second, which is no load.
  */
-export const CONNECT_STORM_ERRORS = 50;
+export const CONNECT_STORM_ERRORS = defaults.loadgen.connectStormErrors;
 
 export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
   const checked = validateLoadPlan(plan);
@@ -49,7 +49,7 @@ class LoadRun {
   }
 
   private warn(message: string): void {
-    if (this.warnings.length < MAX_WARNINGS) this.warnings.push(message.split('\n')[0]!.slice(0, 300));
+    if (this.warnings.length < maxWarnings) this.warnings.push(message.split('\n')[0]!.slice(0, 300));
   }
 
   private requestStop(reason: StopReason): void {
@@ -64,8 +64,8 @@ class LoadRun {
         this.stopGraceTimer = setTimeout(() => {
           this.warn('load generator did not report its end; the run was ended without it');
           this.abandonStep?.();
-        }, STOP_GRACE_MS);
-      }, STOP_GRACE_MS);
+        }, stopGraceMs);
+      }, stopGraceMs);
     }
   }
 
@@ -178,7 +178,7 @@ class LoadRun {
     const tailS = this.elapsedS() - secondsTaken;
     const last = this.series.at(-1);
     const targets = this.sampler?.takeSecond() ?? {};
-    if (last === undefined || tailS >= MIN_TAIL_S) {
+    if (last === undefined || tailS >= minTailS) {
       const entry = this.meter.takeSecond(secondsTaken + 1, Math.max(tailS, 0.001), targets);
       this.series.push(entry);
       this.report(entry);

@@ -2,7 +2,8 @@ import { journalPathFor, knownHostsFileFor } from '../config/stackPaths.ts';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { loadStackFile } from '../config/loadStack.ts';
 import { type LabExpectations, type Stack } from '../config/schema.ts';
-import { defaultSettings, type Settings, settingsFor } from '../config/settings.ts';
+import { defaults } from '../config/defaults.ts';
+import { type Settings, settingsFor } from '../config/settings.ts';
 import type { CheckDefinition } from './checkDefinition.ts';
 import { RunResources } from './runResources.ts';
 import { vitestRegistration } from './vitestRegistration.ts';
@@ -82,7 +83,7 @@ export function stackWithRubric(stack: Stack, rubric: RubricTerms | undefined): 
       merged.thresholds = {
         ...stack.thresholds,
         scaleOutTimeoutS: lower(
-          stack.thresholds?.scaleOutTimeoutS ?? defaultSettings.thresholds.scaleOutTimeoutS,
+          stack.thresholds?.scaleOutTimeoutS ?? defaults.thresholds.scaleOutTimeoutS,
           caps.load.durationS,
         )!,
       };
