@@ -121,7 +121,7 @@ export function auroraFailoverDrill(target: AuroraFailoverTarget) {
         if (typeof access !== 'string') await createHeartbeatTable(ctx, access);
         await ctx.change({
           step: 'failover-db-cluster',
-          undo: { type: 'rds.noop', note: undoNote },
+          undo: { type: 'none', note: undoNote },
           apply: async () => {},
         });
         return nothing(undefined);
@@ -164,7 +164,7 @@ export function auroraFailoverDrill(target: AuroraFailoverTarget) {
           trigger: () =>
             ctx.change({
               step: 'failover-db-cluster',
-              undo: { type: 'rds.noop', note: undoNote },
+              undo: { type: 'none', note: undoNote },
               apply: () =>
                 awsCall(rds, new FailoverDBClusterCommand({ DBClusterIdentifier: target.cluster }), {
                   subject: `RDS DB cluster '${target.cluster}'`,

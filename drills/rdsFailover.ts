@@ -24,7 +24,7 @@ import { type DrillContext, type DrillOutcome, defineDrill } from './experiment.
 // rds.failover.drill: reboot the Multi-AZ instance with failover while DNS, TCP, SQL heartbeat writes and
 // the app page are watched, then prove what the lab promises: the endpoint moved to the old standby's
 // address, AZ and secondary AZ swapped, the app answers again within the RTO, and no acknowledged write
-// was lost. The failover cannot be undone; the journal records it with a 'rds.noop' undo.
+// was lost. The failover cannot be undone; the journal records it with a 'none' undo.
 // The watching (watchFailover) is shared with aurora.failover.drill.
 
 export interface FailoverWatchSettings {
@@ -426,7 +426,7 @@ export function rdsFailoverDrill(target: RdsFailoverTarget) {
         if (typeof access !== 'string') await createHeartbeatTable(ctx, access);
         await ctx.change({
           step: 'reboot-with-failover',
-          undo: { type: 'rds.noop', note: undoNote },
+          undo: { type: 'none', note: undoNote },
           apply: async () => {},
         });
         return {
@@ -474,7 +474,7 @@ export function rdsFailoverDrill(target: RdsFailoverTarget) {
         try {
           await ctx.change({
             step: 'reboot-with-failover',
-            undo: { type: 'rds.noop', note: undoNote },
+            undo: { type: 'none', note: undoNote },
             apply: reboot,
           });
         } catch (error) {
@@ -532,7 +532,7 @@ export function rdsFailoverDrill(target: RdsFailoverTarget) {
           trigger: () =>
             ctx.change({
               step: 'reboot-with-failover',
-              undo: { type: 'rds.noop', note: undoNote },
+              undo: { type: 'none', note: undoNote },
               apply: reboot,
             }),
           controlPlaneDone: async () => {

@@ -87,7 +87,7 @@ describe('rds.failover.drill against the twin', () => {
     expect(evidence.evidence.data.steadyStateAfter).toEqual({ met: true });
     expect(evidence.evidence.timeline.map((e) => e.label)).toContain('steady state after the rollback: met');
     // The journal holds the failover with its nothing-to-put-back undo.
-    expect(result.plan.map((p) => p.undo.type)).toEqual(['rds.noop']);
+    expect(result.plan.map((p) => p.undo.type)).toEqual(['none']);
     expect(result.rolledBack[0]?.message).toMatch(/nothing to put back/);
   }, 45_000);
 
