@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { defaults } from '../config/defaults.ts';
 import { loadStackFile } from '../config/loadStack.ts';
 import {
   checkLoadTarget,
@@ -31,7 +32,8 @@ export interface LoadFlags {
   out?: string;
 }
 
-export const loadDefaults = { connections: 100, durationS: 30, maxRequests: 200_000 } as const;
+/** Without flags: a tenth of the lab's load for half a minute (config/defaults.ts, loadCommand). */
+const loadDefaults = defaults.loadCommand;
 
 function wholeNumber(flag: string, text: string, range: { min: number; max: number }): number {
   if (!/^\d{1,10}$/.test(text.trim()))
@@ -70,7 +72,7 @@ export function parseRamp(text: string): RampStep[] {
       throw new UsageError(`--ramp step '${part}' must be CONNECTIONS:SECONDS or CONNECTIONS:SECONDS@RATE`);
     }
     const connections = wholeNumber('ramp connections', match[1] as string, LIMITS.connections);
-    const holdS = seconds('ramp seconds', match[2] as string, { min: 0.1, max: LIMITS.durationS.max });
+    const holdS = seconds('ramp seconds', match[2] as string, LIMITS.rampHoldS);
     return match[3] === undefined
       ? { connections, holdS }
       : { connections, holdS, rate: wholeNumber('ramp rate', match[3], LIMITS.rate) };

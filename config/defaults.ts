@@ -270,7 +270,11 @@ export const builtInDefaultsTable = {
   roundRobin: {
     concurrency: d(4, 'Four requests at a time, each on its own connection: quick, yet no load on the ALB.'),
   },
-  budgets: {
+  checkBudget: {
+    reportGraceS: d(
+      30,
+      "Past a check's budget, time for the check to report its verdict before the runner gives up.",
+    ),
     probeBaseS: d(60, 'A minute on top of the requests, for the AWS calls and the rest of the probe.'),
     probeRequests: d(12, 'A dozen requests in a row, every attempt of each timing out.'),
     rollbackReserveFraction: d(

@@ -1,3 +1,4 @@
+import { defaults } from '../config/defaults.ts';
 import { AwsProbeError } from '../probes/aws/awsCall.ts';
 import type { LabInventory } from '../probes/aws/labInventory.ts';
 import { sampleServingTargets } from '../probes/servingTargets.ts';
@@ -41,13 +42,15 @@ check('alb.round-robin', async ({ stack, settings, evidence }) => {
   if (!url) return skipped('alb.url is not set in the stack file');
   const healthy = await healthyTargetIds(albInventory, evidence);
   const known = healthy?.length || stack.alb?.expectedTargets || stack.ec2?.instanceUrls?.length;
-  const targets = known ?? 2;
+  const targets = known ?? defaults.expect.appInstances;
   if (!known)
-    evidence.note("the number of targets is not configured (alb.expectedTargets); assuming the lab's 2");
+    evidence.note(
+      `the number of targets is not configured (alb.expectedTargets); assuming the lab's ${targets}`,
+    );
   const requests = stack.alb?.samples ?? defaultSampleSize(targets);
   const served = await sampleServingTargets(url, {
     requests,
-    concurrency: 4,
+    concurrency: defaults.roundRobin.concurrency,
     http: httpOptions(settings),
     ...(stack.alb?.instancePattern ? { patterns: stack.alb.instancePattern } : {}),
   });

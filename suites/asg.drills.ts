@@ -1,3 +1,4 @@
+import { defaults } from '../config/defaults.ts';
 import type { Stack } from '../config/schema.ts';
 import { asgScaleOutDrill, defaultScaleOutLoad } from '../drills/asgScaleOut.ts';
 import { asgSelfHealDrill, type SelfHealMode } from '../drills/asgSelfHeal.ts';
@@ -35,7 +36,7 @@ function readClients(): AwsClients {
  * group as the load made it, so that the policy's own scale-in can be watched right after it.
  */
 function scaleInRequested(stack: Stack): boolean {
-  return stack.asg?.observeScaleIn === true;
+  return stack.asg?.observeScaleIn ?? defaults.asg.observeScaleIn;
 }
 
 /** Whether asg.scale-in.observe follows the scale-out in this run: asked for, and not left out by --only. */
@@ -52,7 +53,7 @@ function missing(stack: Stack): string | undefined {
 }
 
 function selfHealMode(stack: Stack): SelfHealMode {
-  return stack.asg?.selfHealMode ?? 'terminate';
+  return stack.asg?.selfHealMode ?? defaults.asg.selfHealMode;
 }
 
 drillCheck('asg.scale-out.drill', ({ stack, settings }) => {
@@ -134,7 +135,7 @@ drillCheck('asg.self-heal.drill', ({ stack, settings }) => {
       http: httpOptions(settings, { retries: 0 }),
       ...(stack.alb?.instancePattern ? { patterns: stack.alb.instancePattern } : {}),
       mode: selfHealMode(stack),
-      maxOutageS: 10,
+      maxOutageS: defaults.selfHeal.maxOutageS,
     }),
   };
 });

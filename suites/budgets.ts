@@ -1,3 +1,4 @@
+import { defaults } from '../config/defaults.ts';
 import type { Settings } from '../config/settings.ts';
 import { groupSettleS, scaleOutCoolDownS } from '../drills/drillPhases.ts';
 import { catalog, type CatalogEntry } from './catalog.ts';
@@ -7,15 +8,18 @@ import { catalog, type CatalogEntry } from './catalog.ts';
 // The runner's timeout for a check is its budget; a stack file's `budgets:` overrides one by id (a course
 // capping drills on student accounts). A drill keeps the last part of its budget for its rollback.
 
+const { probeBaseS, probeRequests, rollbackReserveFraction, rollbackReserveMinS, rollbackReserveMaxS } =
+  defaults.checkBudget;
+
 /** Most a probe's requests may take: every attempt of a request timing out, a dozen requests in a row. */
 function probeBudgetS(settings: Settings): number {
   const perRequestS = (settings.probe.timeoutMs / 1000) * (settings.probe.retries + 1);
-  return Math.ceil(60 + 12 * perRequestS);
+  return Math.ceil(probeBaseS + probeRequests * perRequestS);
 }
 
 /** What every drill keeps for its rollback and the steady-state check after it. */
 export function rollbackReserveS(budgetS: number): number {
-  return Math.min(300, Math.max(5, budgetS / 4));
+  return Math.min(rollbackReserveMaxS, Math.max(rollbackReserveMinS, budgetS * rollbackReserveFraction));
 }
 
 const derived: Readonly<Record<string, (settings: Settings) => number>> = {

@@ -1,3 +1,4 @@
+import { defaults } from '../config/defaults.ts';
 import type { CheckResult } from '../reports/evidence.ts';
 import type { CatalogEntry } from './catalog.ts';
 
@@ -14,7 +15,7 @@ export interface CheckDefinition {
 }
 
 /** Seconds past a check's budget before the runner itself gives up on it: room to report the verdict. */
-export const reportGraceS = 30;
+export const reportGraceS = defaults.checkBudget.reportGraceS;
 
 /** Probes are read-only and may run side by side; drills, and probes that watch what a drill left, may not. */
 export function runsConcurrently(entry: CatalogEntry): boolean {

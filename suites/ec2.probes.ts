@@ -1,3 +1,4 @@
+import { defaults } from '../config/defaults.ts';
 import { AwsProbeError } from '../probes/aws/awsCall.ts';
 import type { LabInventory } from '../probes/aws/labInventory.ts';
 import { describeDbInstance } from '../probes/aws/rds.ts';
@@ -59,7 +60,8 @@ async function expectedInstances(c: CheckContext, lab: LabInventory | undefined)
   if (stack.alb?.expectedTargets) return { count: stack.alb.expectedTargets, source: 'alb.expectedTargets' };
   const urls = stack.ec2?.instanceUrls?.length ?? 0;
   if (urls > 0) return { count: urls, source: 'ec2.instanceUrls' };
-  return { count: 2, source: "the lab's 2 (set expect.appInstances)" };
+  const labCount = defaults.expect.appInstances;
+  return { count: labCount, source: `the lab's ${labCount} (set expect.appInstances)` };
 }
 
 /** SAMPLE on the primary when the stack file gives SQL access; null (with a note) when it does not. */
@@ -80,8 +82,7 @@ async function databaseSample(c: CheckContext): Promise<SampleTable | null> {
     const table = await readSampleTable({
       endpoint: access.primary,
       credentials: access.credentials,
-      connectTimeoutMs: 3000,
-      queryTimeoutMs: 5000,
+      ...defaults.sqlSession,
     });
     c.evidence.event(
       'read SAMPLE on the primary',
@@ -168,7 +169,7 @@ check('ec2.app.page', async (c) => {
   );
   const sample = judgeSampleRows({
     pages: pages.map(({ source, page }) => ({ source, rows: page.sampleRows })),
-    minRows: stack.expect?.sampleRows ?? 1,
+    minRows: stack.expect?.sampleRows ?? defaults.expect.sampleRows,
     database: await databaseSample(c),
   });
   evidence.part(sample.part.name, sample.part.passed, sample.part.detail);

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { defaults } from '../config/defaults.ts';
 import { describeMountTargetSecurityGroups, describeMountTargets } from '../probes/aws/efs.ts';
 import { instanceGroupIds } from '../probes/aws/labInventory.ts';
 import { readFile, removeFile, writeFile } from '../probes/exec/commands.ts';
@@ -69,7 +70,8 @@ awsCheck('efs.shared', [['exec', (s) => s.exec]], async (c) => {
     instanceId: i.InstanceId!,
     ...(i.PrivateIpAddress ? { privateIp: i.PrivateIpAddress } : {}),
   });
-  const timeoutMs = Math.max(30_000, c.settings.probe.timeoutMs * 4);
+  const { minCommandTimeoutMs, probeTimeoutMultiple } = defaults.efsShared;
+  const timeoutMs = Math.max(minCommandTimeoutMs, c.settings.probe.timeoutMs * probeTimeoutMultiple);
   const [writer, ...readers] = instances;
   const misses: string[] = [];
   try {

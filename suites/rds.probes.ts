@@ -1,3 +1,4 @@
+import { defaults } from '../config/defaults.ts';
 import { getMetricStatistics } from '../probes/aws/cloudWatch.ts';
 import { describeDbInstance } from '../probes/aws/rds.ts';
 import { measureReplicaLag } from '../probes/failover/replicaLag.ts';
@@ -36,7 +37,7 @@ async function latestReplicaLag(c: CheckContext, replica: string): Promise<numbe
     namespace: 'AWS/RDS',
     metricName: 'ReplicaLag',
     dimensions: [{ Name: 'DBInstanceIdentifier', Value: replica }],
-    start: new Date(end.getTime() - 10 * 60_000),
+    start: new Date(end.getTime() - defaults.replicaLagMetric.windowMinutes * 60_000),
     end,
     periodS: 60,
     statistics: ['Maximum'],
@@ -110,16 +111,17 @@ check('rds.replica.lag', async (c) => {
         );
   }
   const thresholdMs = c.settings.thresholds.replicaLagP95Ms;
-  const timeouts = { connectTimeoutMs: 3000, queryTimeoutMs: 5000 };
-  const markers = 5;
+  const timeouts = defaults.sqlSession;
+  const { markers, spacingMs, pollEveryMs, minWaitMs, waitLagMultiple } = defaults.replicaLag;
+  const waitMs = Math.max(minWaitMs, waitLagMultiple * thresholdMs);
   const result = await measureReplicaLag({
     primary: { endpoint: access.primary, credentials: access.credentials, ...timeouts },
     replica: { endpoint: access.replica, credentials: access.credentials, ...timeouts },
     note: `lag-${process.pid}-${Date.now()}`,
     markers,
-    spacingMs: 200,
-    pollEveryMs: 25,
-    waitMs: Math.max(10_000, 3 * thresholdMs),
+    spacingMs,
+    pollEveryMs,
+    waitMs,
   });
   c.evidence.series(
     'marker lag',
@@ -153,7 +155,7 @@ check('rds.replica.lag', async (c) => {
   );
   if (result.missing > 0 || result.p95Ms === null) {
     return failed(
-      `${result.missing} of ${result.markers.length} marker rows written on the primary did not appear on the replica within ${Math.round(Math.max(10_000, 3 * thresholdMs) / 1000)} s${beside}`,
+      `${result.missing} of ${result.markers.length} marker rows written on the primary did not appear on the replica within ${Math.round(waitMs / 1000)} s${beside}`,
       `check replication on ${replicaId ?? 'the replica'} (CloudWatch ReplicaLag; SHOW REPLICA STATUS on the replica)`,
     );
   }

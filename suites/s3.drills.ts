@@ -1,3 +1,4 @@
+import { defaults } from '../config/defaults.ts';
 import { s3DenyThenAllowDrill } from '../drills/s3DenyThenAllow.ts';
 import { drillCheck } from './drillCheck.ts';
 import { httpOptions } from './httpEvidence.ts';
@@ -11,8 +12,8 @@ drillCheck('s3.website.deny-then-allow', ({ stack, settings }) => {
       bucket: stack.s3.bucket,
       websiteUrl: stack.s3.websiteUrl,
       http: httpOptions(settings, { retries: 0 }),
-      settleTimeoutMs: 60_000,
-      pollEveryMs: 250,
+      settleTimeoutMs: defaults.s3DenyThenAllow.settleTimeoutMs,
+      pollEveryMs: defaults.s3DenyThenAllow.pollEveryMs,
     }),
   };
 });

@@ -12,10 +12,9 @@ import { RDSClient } from '@aws-sdk/client-rds';
 import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { defaults } from '../../config/defaults.ts';
 import type { Stack } from '../../config/schema.ts';
 import { assumedRoleCredentials } from './assumedRole.ts';
-
-export const awsDefaults = { timeoutMs: 10_000, maxAttempts: 5 } as const;
 
 /** The services whose endpoint the stack file may set, with the other spellings accepted for each. */
 const endpointKeys = {
@@ -95,14 +94,14 @@ export function awsClientConfig(
   service: AwsServiceKey,
   overrides: AwsClientOverrides = {},
 ): AwsClientConfig {
-  const timeoutMs = stack.aws?.timeoutMs ?? awsDefaults.timeoutMs;
+  const timeoutMs = stack.aws?.timeoutMs ?? defaults.aws.timeoutMs;
   const endpoint = stackEndpointFor(stack, service);
   return {
     ...(stack.region ? { region: stack.region } : {}),
     ...(stack.aws?.profile && !overrides.credentials ? { profile: stack.aws.profile } : {}),
     ...(endpoint ? { endpoint } : {}),
     ...(overrides.credentials ? { credentials: overrides.credentials } : {}),
-    maxAttempts: stack.aws?.maxAttempts ?? awsDefaults.maxAttempts,
+    maxAttempts: stack.aws?.maxAttempts ?? defaults.aws.maxAttempts,
     retryMode: 'standard',
     // Without throwOnRequestTimeout the SDK only logs a warning when requestTimeout passes.
     requestHandler: { requestTimeout: timeoutMs, connectionTimeout: timeoutMs, throwOnRequestTimeout: true },

@@ -1,5 +1,6 @@
 import type { AutoScalingGroup, ScalingPolicy } from '@aws-sdk/client-auto-scaling';
 import type { RouteTable, Subnet } from '@aws-sdk/client-ec2';
+import { defaults } from '../../config/defaults.ts';
 import type { LabExpectations } from '../../config/schema.ts';
 import { joinFixes, partFrom, type RuleResult, summarize } from './ruleResult.ts';
 import { subnetViews } from './subnetRoles.ts';
@@ -14,11 +15,15 @@ export interface AsgSizes {
   max: number;
 }
 
-/** The lab's group: min 2, desired 2, max 4. Desired may legitimately be higher while scaled out. */
-export const labAsgSizes: AsgSizes = { min: 2, desired: 2, max: 4 };
+/** The lab's group (seed 002's 2 / 2 / 4). Desired may legitimately be higher while scaled out. */
+export const labAsgSizes: AsgSizes = {
+  min: defaults.expect.asg.min,
+  desired: defaults.expect.asg.desired,
+  max: defaults.expect.asg.max,
+};
 
 /** The lab's target value (%) of the target-tracking policy on average CPU (seed 002; seed 003 uses 80). */
-export const labCpuTarget = 7;
+export const labCpuTarget = defaults.expect.asg.cpuTarget;
 
 /** The sizes and CPU target a stack file expects (its expect.asg), each defaulting to the lab's. */
 export function asgExpectationsOf(expect: LabExpectations | undefined): {
