@@ -1,6 +1,7 @@
 import { defaults } from '../config/defaults.ts';
 import type { Stack } from '../config/schema.ts';
-import { asgScaleOutDrill, defaultScaleOutLoad } from '../drills/asgScaleOut.ts';
+import { defaultScaleOutLoad } from '../drills/asgDrillDefaults.ts';
+import { asgScaleOutDrill } from '../drills/asgScaleOut.ts';
 import { asgSelfHealDrill, type SelfHealMode } from '../drills/asgSelfHeal.ts';
 import { observeScaleIn } from '../probes/asgObservation/scaleInObservation.ts';
 import { judgeScaleIn } from '../probes/asgObservation/scaleInSummary.ts';

@@ -1,10 +1,12 @@
-// Whether the ALB keeps serving while the group loses an instance: a bounded poller sends one GET at a time
-// through the load balancer (a fresh connection each, so the ALB picks a target per request) and records
-// each answer; servingGaps turns the answers into the error window and the longest stretch without a
-// successful answer. The poller stops by itself after maxRequests or maxDurationMs.
+// Whether the ALB keeps serving while the group loses an instance: a bounded poller (the one polling loop,
+// probes/poller.ts) sends one GET at a time through the load balancer (a fresh connection each, so the ALB
+// picks a target per request) and records each answer; servingGaps turns the answers into the error window
+// and the longest stretch without a served answer. The poller stops by itself after maxRequests or
+// maxDurationMs.
 
 import { HttpProbeError, type HttpProbeOptions, httpGet } from '../http.ts';
 import { type PagePatterns, readInstancePage } from '../page.ts';
+import { type Sampler, startSampler } from '../poller.ts';
 
 export interface ServingAnswer {
   /** Epoch ms when the request started. */
@@ -31,60 +33,37 @@ export interface ServingPollerOptions {
   onAnswer?: (answer: ServingAnswer) => void;
 }
 
-export class ServingPoller {
-  readonly answers: ServingAnswer[] = [];
-  private stopped = false;
-  private loop: Promise<void> | null = null;
-  private wake: (() => void) | null = null;
-
-  constructor(private readonly options: ServingPollerOptions) {}
-
-  start(): void {
-    if (this.loop) return;
-    const started = Date.now();
-    const { options } = this;
-    this.loop = (async () => {
-      while (
-        !this.stopped &&
-        this.answers.length < options.maxRequests &&
-        Date.now() - started < options.maxDurationMs
-      ) {
-        const atMs = Date.now();
-        const t0 = performance.now();
-        let answer: ServingAnswer;
-        try {
-          const response = await httpGet(options.url, { ...options.http, freshConnection: true });
-          answer = {
-            atMs,
-            ms: performance.now() - t0,
-            status: response.status,
-            error: null,
-            instanceId: readInstancePage(response.body, options.patterns).instanceId,
-          };
-        } catch (error) {
-          const kind = error instanceof HttpProbeError ? error.kind : 'other';
-          answer = { atMs, ms: performance.now() - t0, status: null, error: kind, instanceId: null };
-        }
-        this.answers.push(answer);
-        options.onAnswer?.(answer);
-        if (this.stopped) break;
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, options.everyMs);
-          this.wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        this.wake = null;
-      }
-    })();
+async function askOnce(options: ServingPollerOptions): Promise<ServingAnswer> {
+  const atMs = Date.now();
+  const t0 = performance.now();
+  try {
+    const response = await httpGet(options.url, { ...options.http, freshConnection: true });
+    return {
+      atMs,
+      ms: performance.now() - t0,
+      status: response.status,
+      error: null,
+      instanceId: readInstancePage(response.body, options.patterns).instanceId,
+    };
+  } catch (error) {
+    const kind = error instanceof HttpProbeError ? error.kind : 'other';
+    return {
+      atMs,
+      ms: performance.now() - t0,
+      status: null,
+      error: kind,
+      instanceId: null,
+    };
   }
+}
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    this.wake?.();
-    await this.loop;
-  }
+/** Starts asking the ALB; the answers are the sampler's samples, oldest first. */
+export function startServingPoller(options: ServingPollerOptions): Sampler<ServingAnswer> {
+  return startSampler(
+    () => askOnce(options),
+    { everyMs: options.everyMs, maxPolls: options.maxRequests, maxDurationMs: options.maxDurationMs },
+    options.onAnswer,
+  );
 }
 
 export interface ServingGaps {

@@ -1,10 +1,11 @@
-// Follows a group over time: reads it every `everyMs` until stopped, for at most `maxDurationMs` and
-// `maxPolls` looks, keeping the snapshots (bounded) and every activity seen, merged by id (a launch goes
-// PreInService → Successful between looks). A failed look is counted and noted, never fatal: the next one
-// may succeed, and a drill must keep its load bounded whatever the control plane does.
+// Follows a group over time: reads it every `everyMs` through the one polling loop (probes/poller.ts), for
+// at most `maxDurationMs` and `maxPolls` looks, until stopped, aborted or `stopWhen` holds; it keeps the
+// snapshots (bounded) and every activity seen, merged by id (a launch goes PreInService → Successful between
+// looks). A failed look is counted and noted, never fatal: the next one may succeed, and a drill must keep
+// its load bounded whatever the control plane does.
 
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Activity } from '@aws-sdk/client-auto-scaling';
+import { type Poller, type PollEnd, startPoller } from '../poller.ts';
 import type { GroupReading, GroupSnapshot } from './groupState.ts';
 
 export const MAX_SNAPSHOTS = 2_000;
@@ -15,8 +16,12 @@ export interface GroupObserverOptions {
   everyMs: number;
   maxDurationMs: number;
   maxPolls?: number;
+  /** Ends the observation after the look in progress. */
+  signal?: AbortSignal;
   /** Called after each successful look. */
   onSnapshot?: (snapshot: GroupSnapshot) => void;
+  /** Ends the observation at the first successful look for which this holds. */
+  stopWhen?: (snapshot: GroupSnapshot) => boolean;
   /** Activities with these ids are history from before the observation and are left out. */
   ignoreActivityIds?: ReadonlySet<string>;
 }
@@ -32,9 +37,7 @@ export class GroupObserver {
   readonly failures: string[] = [];
   failedPolls = 0;
   polls = 0;
-  private stopped = false;
-  private wake: (() => void) | null = null;
-  private loop: Promise<void> | null = null;
+  private poller: Poller | null = null;
 
   constructor(private readonly options: GroupObserverOptions) {}
 
@@ -81,54 +84,29 @@ export class GroupObserver {
     }
   }
 
-  /** Starts the loop; it ends by itself after maxDurationMs or maxPolls, or on stop(). */
+  /** Starts the loop; it ends by itself at its bounds, on its signal, when stopWhen holds, or on stop(). */
   start(): void {
-    if (this.loop) return;
-    const started = Date.now();
-    const maxPolls =
-      this.options.maxPolls ?? Math.ceil(this.options.maxDurationMs / this.options.everyMs) + 1;
-    this.loop = (async () => {
-      while (!this.stopped && this.polls < maxPolls && Date.now() - started < this.options.maxDurationMs) {
-        await this.pollOnce();
-        if (this.stopped) break;
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, this.options.everyMs);
-          this.wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        this.wake = null;
-      }
-    })();
+    if (this.poller) return;
+    const { everyMs, maxDurationMs, maxPolls, signal, stopWhen } = this.options;
+    this.poller = startPoller(
+      () => this.pollOnce(),
+      {
+        everyMs,
+        maxDurationMs,
+        ...(maxPolls !== undefined ? { maxPolls } : {}),
+        ...(signal ? { signal } : {}),
+      },
+      (snapshot) => (snapshot !== null && stopWhen?.(snapshot) ? 'stop' : undefined),
+    );
+  }
+
+  /** Resolves once the loop has ended, with why; at once when it was never started. */
+  get done(): Promise<PollEnd | null> {
+    return this.poller?.done ?? Promise.resolve(null);
   }
 
   /** Ends the loop and waits for a look in progress to finish. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    this.wake?.();
-    await this.loop;
-  }
-}
-
-/**
- * Looks at the group until `problemOf` finds nothing wrong (e.g. a just-deployed target still 'initial'),
- * for at most `budgetMs`; the last problem, or undefined once the group is settled.
- */
-export async function settleGroup(
-  read: () => Promise<GroupSnapshot>,
-  problemOf: (snapshot: GroupSnapshot) => string | undefined,
-  options: { budgetMs: number; everyMs: number; signal?: AbortSignal },
-): Promise<string | undefined> {
-  const started = Date.now();
-  for (;;) {
-    const problem = problemOf(await read());
-    if (problem === undefined) return undefined;
-    if (Date.now() - started + options.everyMs > options.budgetMs || options.signal?.aborted) return problem;
-    // An abort ends the wait with the last problem seen: the caller learns why the group is not settled.
-    await sleep(options.everyMs, undefined, options.signal ? { signal: options.signal } : {}).catch(
-      () => undefined,
-    );
-    if (options.signal?.aborted) return problem;
+    await this.poller?.stop();
   }
 }

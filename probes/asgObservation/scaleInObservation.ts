@@ -1,6 +1,6 @@
-// Follows a group back down to its minimum after a load: looks at it until desired capacity and the
-// InService count are both at the minimum, or the time limit; then lists the terminations (instance, time,
-// cause) from the activity history. Read-only.
+// Follows a group back down to its minimum after a load: looks at it (a GroupObserver) until desired
+// capacity and the InService count are both at the minimum, or the time limit; then lists the terminations
+// (instance, time, cause) from the activity history. Read-only.
 
 import { describePolicies, describeScalingActivities } from '../aws/autoScaling.ts';
 import { GroupObserver, pollIntervalFor } from './groupObserver.ts';
@@ -34,26 +34,21 @@ export async function observeScaleIn(
   const start = { desired: first.snapshot.desired, inService: inServiceIds(first.snapshot).length };
   const startedAt = Date.now();
   const atMinimum = (desired: number, inService: number) => desired <= min && inService <= min;
+  let end = start;
   const observer = new GroupObserver({
     read: () => readGroup(clients, groupName, { cpu: false, activities: 0 }),
     everyMs: options.pollEveryMs ?? pollIntervalFor(options.timeoutS),
     maxDurationMs: options.timeoutS * 1000,
+    ...(options.signal ? { signal: options.signal } : {}),
+    onSnapshot: (snapshot) => {
+      end = { desired: snapshot.desired, inService: inServiceIds(snapshot).length };
+      options.onLook?.(end.desired, end.inService);
+    },
+    stopWhen: (snapshot) => atMinimum(snapshot.desired, inServiceIds(snapshot).length),
   });
-  let end = start;
   if (!atMinimum(start.desired, start.inService)) {
     observer.start();
-    try {
-      while (Date.now() - startedAt < options.timeoutS * 1000 && !options.signal?.aborted) {
-        await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, options.pollEveryMs ?? 1_000)));
-        const latest = observer.latest;
-        if (!latest) continue;
-        end = { desired: latest.desired, inService: inServiceIds(latest).length };
-        options.onLook?.(end.desired, end.inService);
-        if (atMinimum(end.desired, end.inService)) break;
-      }
-    } finally {
-      await observer.stop();
-    }
+    await observer.done;
   }
   const activities = await describeScalingActivities(clients.autoScaling, groupName, 50);
   const recent: Termination[] = terminationsOf(activities);

@@ -1,15 +1,10 @@
 import type { ScalingPolicy } from '@aws-sdk/client-auto-scaling';
 import { describe, expect, it } from 'vitest';
-import {
-  asgScaleOutDrill,
-  cpuPolicyOf,
-  judgeScaleOut,
-  rampLevels,
-  rampStepSeconds,
-  type ScaleOutObservation,
-  scaleOutParts,
-} from '../../drills/asgScaleOut.ts';
+import { asgScaleOutDrill } from '../../drills/asgScaleOut.ts';
 import { runDrill } from '../../drills/experiment.ts';
+import { cpuPolicyOf, type ScaleOutObservation } from '../../drills/scaleOutObservation.ts';
+import { rampLevels, rampStepSeconds } from '../../drills/scaleOutRamp.ts';
+import { judgeScaleOut, scaleOutParts } from '../../drills/scaleOutVerdict.ts';
 import type { AsgReadClients } from '../../probes/asgObservation/groupState.ts';
 import { analyzeScaleOut } from '../../probes/asgObservation/scaleOutTimeline.ts';
 import { catalogEntry } from '../../suites/catalog.ts';

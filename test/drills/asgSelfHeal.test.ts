@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import {
-  asgSelfHealDrill,
-  chooseInstanceToDisrupt,
-  judgeSelfHeal,
-  type SelfHealObservation,
-  selfHealParts,
-} from '../../drills/asgSelfHeal.ts';
+import { asgSelfHealDrill, chooseInstanceToDisrupt } from '../../drills/asgSelfHeal.ts';
+import { groupSteadyStateProblem } from '../../drills/asgSteadyState.ts';
 import { runDrill } from '../../drills/experiment.ts';
+import { judgeSelfHeal, type SelfHealObservation, selfHealParts } from '../../drills/selfHealVerdict.ts';
 import { servingGaps } from '../../probes/asgObservation/albServing.ts';
-import { type AsgReadClients, notAtRest } from '../../probes/asgObservation/groupState.ts';
+import {
+  type AsgReadClients,
+  type GroupSnapshot,
+  notAtRest,
+} from '../../probes/asgObservation/groupState.ts';
 import { analyzeReplacement } from '../../probes/asgObservation/replacementTimeline.ts';
 import {
   iso,
@@ -237,5 +237,33 @@ describe('the Auto Scaling drills start from a group at rest', () => {
     expect(notAtRest(snapshot(t0, 2, four.slice(0, 2)), 'lab-vpc-asg')).toBeUndefined();
     // A group that cannot grow (min = max) is always at rest.
     expect(notAtRest(snapshot(t0, 2, four.slice(0, 2), { min: 2, max: 2 }), 'lab-vpc-asg')).toBeUndefined();
+  });
+
+  it('one steady state serves both drills; only the self-heal needs a spare instance', () => {
+    const problem = (group: GroupSnapshot, needsSpareInstance: boolean) =>
+      groupSteadyStateProblem(group, 'lab-vpc-asg', needsSpareInstance);
+    const atRest = snapshot(t0, 2, four.slice(0, 2));
+    expect(problem(atRest, false)).toBeUndefined();
+    expect(problem(atRest, true)).toBeUndefined();
+    expect(problem(snapshot(t0, 4, four), false)).toContain('is not at rest');
+    expect(problem(snapshot(t0, 2, [{ id: 'i-a' }, { id: 'i-b', lifecycle: 'Pending' }]), false)).toBe(
+      'lab-vpc-asg has 1 of 2 desired instances InService',
+    );
+    const single = snapshot(t0, 1, [{ id: 'i-a' }], { min: 1, max: 1 });
+    expect(problem(single, false)).toBeUndefined();
+    expect(problem(single, true)).toBe(
+      'lab-vpc-asg has 1 instance(s): taking one away would take the app down',
+    );
+    const sick = snapshot(t0, 2, [
+      { id: 'i-a', target: 'initial' },
+      { id: 'i-b', target: null },
+    ]);
+    for (const needsSpareInstance of [false, true]) {
+      expect(problem(sick, needsSpareInstance)).toBe(
+        'not every instance is healthy in lab-vpc-alb-asg-tg: i-a initial, i-b not registered',
+      );
+    }
+    // Not attached: the drills say so in their verdicts, not as a steady-state problem.
+    expect(problem(snapshot(t0, 2, four.slice(0, 2), { attached: false }), true)).toBeUndefined();
   });
 });

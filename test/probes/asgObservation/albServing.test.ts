@@ -1,7 +1,11 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ServingAnswer, ServingPoller, servingGaps } from '../../../probes/asgObservation/albServing.ts';
+import {
+  type ServingAnswer,
+  servingGaps,
+  startServingPoller,
+} from '../../../probes/asgObservation/albServing.ts';
 import { labPage } from '../../loadgen/localTargets.ts';
 
 const answer = (atMs: number, status: number | null, ms = 5): ServingAnswer => ({
@@ -45,7 +49,7 @@ describe('servingGaps', () => {
   });
 });
 
-describe('ServingPoller', () => {
+describe('the ALB serving poller', () => {
   let server: http.Server;
   let url: string;
   let requests = 0;
@@ -67,40 +71,37 @@ describe('ServingPoller', () => {
 
   it('stops by itself at its request cap and reads the serving instance', async () => {
     requests = 0;
-    const poller = new ServingPoller({
+    const poller = startServingPoller({
       url,
       http: { timeoutMs: 1000, retries: 0, maxBodyBytes: 64 * 1024 },
       everyMs: 5,
       maxRequests: 12,
       maxDurationMs: 10_000,
     });
-    poller.start();
-    for (let i = 0; i < 200 && poller.answers.length < 12; i++) await new Promise((r) => setTimeout(r, 20));
-    await poller.stop();
-    expect(poller.answers).toHaveLength(12);
+    const answers = await poller.done;
+    expect(answers).toHaveLength(12);
     expect(requests).toBe(12);
-    expect(poller.answers.every((a) => a.instanceId === 'i-0aaaaaaaaaaaaaaa1')).toBe(true);
+    expect(answers.every((a) => a.instanceId === 'i-0aaaaaaaaaaaaaaa1')).toBe(true);
   });
 
   it('counts 5xx answers as errors while the backend fails', async () => {
-    const poller = new ServingPoller({
+    const from = Date.now();
+    const poller = startServingPoller({
       url,
       http: { timeoutMs: 1000, retries: 0, maxBodyBytes: 64 * 1024 },
       everyMs: 10,
       maxRequests: 1000,
       maxDurationMs: 5_000,
     });
-    const from = Date.now();
-    poller.start();
     await new Promise((r) => setTimeout(r, 150));
     failing = true;
     await new Promise((r) => setTimeout(r, 150));
     failing = false;
     await new Promise((r) => setTimeout(r, 150));
-    await poller.stop();
-    const gaps = servingGaps(poller.answers, from);
+    const answers = await poller.stop();
+    const gaps = servingGaps(answers, from);
     expect(gaps.errors).toBeGreaterThan(0);
     expect(gaps.served).toBeGreaterThan(0);
-    expect(poller.answers.some((a) => a.status === 502)).toBe(true);
+    expect(answers.some((a) => a.status === 502)).toBe(true);
   });
 });

@@ -57,4 +57,29 @@ describe('GroupObserver', () => {
     await observer.stop();
     expect(observer.polls).toBe(1);
   });
+
+  it('ends at the first look for which stopWhen holds, and on its signal', async () => {
+    let desired = 4;
+    const met = new GroupObserver({
+      read: async () => ({ snapshot: snapshot(t0, desired--, []), activities: [] }),
+      everyMs: 1,
+      maxDurationMs: 10_000,
+      stopWhen: (s) => s.desired <= 2,
+    });
+    met.start();
+    expect(await met.done).toBe('met');
+    expect(met.snapshots.map((s) => s.desired)).toEqual([4, 3, 2]);
+
+    const controller = new AbortController();
+    const aborted = new GroupObserver({
+      read: async () => ({ snapshot: snapshot(t0, 2, []), activities: [] }),
+      everyMs: 600_000,
+      maxDurationMs: 1_200_000,
+      signal: controller.signal,
+    });
+    aborted.start();
+    setTimeout(() => controller.abort(), 20);
+    expect(await aborted.done).toBe('aborted');
+    expect(aborted.polls).toBe(1);
+  });
 });

@@ -1,0 +1,107 @@
+// The scale-out drill's load: the lab's `ab -n 200000 -c 1000 http://ALB/` as a ramp through the ALB only.
+// Each step holds a level of connections (1/16, 1/4, then all of the cap) for a tenth of the time limit,
+// until average CPU passes the target; then the level holds until the drill's `done` says the load has done
+// its job, or the time limit, the request cap, an abort or an ALB failing almost every request ends it.
+
+import { type LoadResult, type LoadSecond, runLoad } from '../loadgen/index.ts';
+import { type PagePatterns, readInstancePage } from '../probes/page.ts';
+import {
+  SCALE_OUT_ERROR_WINDOW_S,
+  SCALE_OUT_REQUEST_TIMEOUT_S,
+  SCALE_OUT_SAMPLE_TARGETS_EVERY,
+  SCALE_OUT_STOP_ERROR_RATE,
+  type ScaleOutLoadCaps,
+} from './asgDrillDefaults.ts';
+import type { ScaleOutObservation } from './scaleOutObservation.ts';
+import { round1 } from './scaleOutVerdict.ts';
+
+/** Connections per ramp step: 1/16, 1/4 and all of the cap (distinct, at least 1). */
+export function rampLevels(cap: number): number[] {
+  return [...new Set([Math.ceil(cap / 16), Math.ceil(cap / 4), cap].map((n) => Math.max(1, n)))];
+}
+
+/** Seconds each ramp step holds before the next one: a tenth of the time limit, 5 s to 120 s. */
+export function rampStepSeconds(timeoutS: number): number {
+  return Math.min(120, Math.max(5, Math.round(timeoutS / 10)));
+}
+
+export interface RampPlan {
+  /** The app through the ALB; the load's only allowed host is this URL's host. */
+  url: string;
+  caps: ScaleOutLoadCaps;
+  /** The load's duration cap. */
+  timeoutS: number;
+  patterns?: PagePatterns;
+  signal: AbortSignal;
+  /** The load has done its job: end it. */
+  done: () => boolean;
+  /** Average CPU passed the target: hold the current level. */
+  cpuReached: () => boolean;
+  /** A step starts with this many connections. */
+  onStep?: (connections: number) => void;
+  /** One second of load, at epoch ms `atMs`. */
+  onSecond: (second: LoadSecond, atMs: number) => void;
+  onWarning?: (warning: string) => void;
+}
+
+/** What the ramp sent, kept up to date step by step so that an interrupted ramp still says what it sent. */
+export type LoadTally = ScaleOutObservation['load'];
+
+/** Runs the ramp, counting into `tally`; its duration and why it stopped are set however it ends. */
+export async function runRamp(plan: RampPlan, tally: LoadTally): Promise<void> {
+  const levels = rampLevels(plan.caps.connections);
+  const stepS = rampStepSeconds(plan.timeoutS);
+  const host = new URL(plan.url).host;
+  const identify = (body: string) => readInstancePage(body, plan.patterns).instanceId;
+  const startMs = Date.now();
+  const deadline = startMs + plan.timeoutS * 1000;
+  let sent = 0;
+  let level = 0;
+  let lastResult: LoadResult | null = null;
+  try {
+    while (!plan.signal.aborted) {
+      const remainingS = (deadline - Date.now()) / 1000;
+      const requestsLeft = plan.caps.maxRequests - sent;
+      if (remainingS < 1 || requestsLeft < 1 || plan.done()) break;
+      const holding = plan.cpuReached() || level === levels.length - 1;
+      const connections = levels[level] as number;
+      tally.peakConnections = Math.max(tally.peakConnections, connections);
+      plan.onStep?.(connections);
+      const stepStartMs = Date.now();
+      const result = await runLoad({
+        url: plan.url,
+        allowedHosts: [host],
+        connections,
+        durationS: holding ? remainingS : Math.min(stepS, remainingS),
+        maxRequests: requestsLeft,
+        ...(plan.caps.rate !== undefined ? { rate: plan.caps.rate } : {}),
+        requestTimeoutS: plan.caps.requestTimeoutS ?? SCALE_OUT_REQUEST_TIMEOUT_S,
+        stopWhen: {
+          errorRateAbove: SCALE_OUT_STOP_ERROR_RATE,
+          errorWindowS: SCALE_OUT_ERROR_WINDOW_S,
+          condition: () => plan.done() || (!holding && plan.cpuReached()),
+        },
+        sampleTargets: { every: SCALE_OUT_SAMPLE_TARGETS_EVERY, identify },
+        signal: plan.signal,
+        onSecond: (s: LoadSecond) => plan.onSecond(s, stepStartMs + s.t * 1000),
+      });
+      lastResult = result;
+      sent += result.totals.sent;
+      tally.requests += result.totals.requests;
+      tally.errors += result.totals.errors;
+      tally.non2xx += result.totals.non2xx;
+      for (const warning of result.warnings.slice(0, 3)) plan.onWarning?.(warning);
+      if (['aborted', 'errorRate', 'maxRequests'].includes(result.stoppedBy)) break;
+      if (result.stoppedBy === 'condition' && plan.done()) break;
+      if (holding && result.stoppedBy === 'duration') break;
+      if (!holding && !plan.cpuReached()) level += 1;
+    }
+  } finally {
+    tally.durationS = round1((Date.now() - startMs) / 1000);
+    tally.stoppedBy = plan.signal.aborted
+      ? 'aborted'
+      : plan.done()
+        ? 'condition'
+        : (lastResult?.stoppedBy ?? 'duration');
+  }
+}
