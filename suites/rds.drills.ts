@@ -1,7 +1,9 @@
 import type { Stack } from '../config/schema.ts';
 import type { Settings } from '../config/settings.ts';
 import { auroraFailoverDrill } from '../drills/auroraFailover.ts';
-import { defaultWatchSettings, type FailoverDrillTarget, rdsFailoverDrill } from '../drills/rdsFailover.ts';
+import { defaultWatchSettings } from '../drills/failover/failoverDefaults.ts';
+import type { FailoverDrillTarget } from '../drills/failover/failoverTarget.ts';
+import { rdsFailoverDrill } from '../drills/rdsFailover.ts';
 import { sqlAccessFor } from '../probes/sql.ts';
 import { drillCheck } from './drillCheck.ts';
 import { httpOptions } from './httpEvidence.ts';

@@ -4,11 +4,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auroraFailoverDrill } from '../../drills/auroraFailover.ts';
 import { runDrill } from '../../drills/experiment.ts';
-import {
-  defaultWatchSettings,
-  type FailoverDrillTarget,
-  rdsFailoverDrill,
-} from '../../drills/rdsFailover.ts';
+import { defaultWatchSettings } from '../../drills/failover/failoverDefaults.ts';
+import type { FailoverDrillTarget } from '../../drills/failover/failoverTarget.ts';
+import { rdsFailoverDrill } from '../../drills/rdsFailover.ts';
 import { parseFaults } from '../../fixtures/twin/faults.ts';
 import { type TwinPace, twinPaces } from '../../fixtures/twin/pace.ts';
 import { type RunningTwin, startTwin } from '../../fixtures/twin/startTwin.ts';
