@@ -61,7 +61,7 @@ function formatIssue(issue: z.core.$ZodIssue, raw: unknown): string {
 
 function unionMessage(field: string): string {
   return field === 'exec'
-    ? 'must be { via: ssm } or { via: ssh, bastion: HOST, user: … }'
+    ? 'must be { via: ssm } or { via: ssh, user: … } (with ec2.bastion)'
     : 'has the wrong shape';
 }
 

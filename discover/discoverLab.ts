@@ -59,7 +59,7 @@ export async function discoverLab(
     context.notes.push({
       section: 'exec',
       field: 'exec',
-      text: 'exec: not looked for without the VPC — set exec: { via: ssm } or { via: ssh, bastion: …, user: ec2-user, key: … }',
+      text: 'exec: not looked for without the VPC — set exec: { via: ssm } or { via: ssh, user: ec2-user, key: … } with ec2.bastion',
     });
   }
   const { s3, cloudfront } = await website;

@@ -7,7 +7,8 @@ import type { DiscoveryContext } from './discoveryContext.ts';
 // How labdrill can run commands on the app instances: SSM Run Command when every one of them has an
 // SSM agent that is online; otherwise the user chooses (SSH through the bastion), and a note says so.
 
-const sshExample = 'exec: { via: ssh, bastion: BASTION-PUBLIC-IP, user: ec2-user, key: ~/.ssh/lab-key.pem }';
+const sshExample =
+  'exec: { via: ssh, user: ec2-user, key: ~/.ssh/lab-key.pem } with ec2: { bastion: BASTION-NAME-OR-IP }';
 
 export async function findExec(
   context: DiscoveryContext,

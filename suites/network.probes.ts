@@ -1,4 +1,4 @@
-import { describeInstances } from '../probes/aws/ec2.ts';
+import { describeBastion } from '../probes/aws/bastionHost.ts';
 import { instanceGroupIds } from '../probes/aws/labInventory.ts';
 import { describeDbInstance } from '../probes/aws/rds.ts';
 import { awsCheck, needsAlbName, needsVpc, outcomeOf } from './awsCheck.ts';
@@ -71,14 +71,7 @@ awsCheck('net.sg.least-privilege', [needsVpc, needsAlbName], async (c) => {
   const appPort = (await lab.targetGroups()).find((group) => group.Port !== undefined)?.Port;
   const dbPort = db?.Endpoint?.Port;
   const bastionRef = c.stack.ec2?.bastion;
-  const bastion = bastionRef
-    ? await describeInstances(
-        lab.clients.ec2,
-        bastionRef.startsWith('i-')
-          ? { ids: [bastionRef] }
-          : { filters: [{ Name: 'tag:Name', Values: [bastionRef] }] },
-      )
-    : [];
+  const bastion = bastionRef ? await describeBastion(lab.clients.ec2, bastionRef) : [];
   const bastionGroupIds = instanceGroupIds(bastion);
   const securityGroups = await lab.securityGroups([
     ...albGroupIds,

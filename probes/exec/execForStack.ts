@@ -2,7 +2,9 @@ import { knownHostsFileFor } from '../../config/stackPaths.ts';
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Stack } from '../../config/schema.ts';
+import { EC2Client } from '@aws-sdk/client-ec2';
 import { awsClientConfig } from '../aws/awsClients.ts';
+import { bastionSshAddress, parseBastion } from '../aws/bastionHost.ts';
 import { createSshExec, fingerprintsFromKnownHosts, type HostKeyPolicy } from './ssh.ts';
 import { createSsmExec } from './ssm.ts';
 import { ExecError, type RemoteExec } from './transport.ts';
@@ -42,16 +44,65 @@ export function hostKeyPolicyFor(stack: Stack, options: ExecForStackOptions = {}
   };
 }
 
+/**
+ * SSH through a bastion named by its Name tag or instance id: its address is read from EC2 on the first
+ * command, and a failed read is that command's error (and the next command's, which reads again).
+ */
+function sshThroughNamedBastion(
+  stack: Stack,
+  bastion: string,
+  connect: (address: string) => RemoteExec,
+): RemoteExec {
+  let transport: Promise<RemoteExec> | null = null;
+  let closed = false;
+  const open = async (): Promise<RemoteExec> => {
+    const ec2 = new EC2Client(awsClientConfig(stack, 'ec2'));
+    try {
+      const { host, port } = await bastionSshAddress(ec2, bastion);
+      return connect(`${host.includes(':') ? `[${host}]` : host}:${port}`);
+    } catch (error) {
+      throw new ExecError('config', `cannot find the bastion: ${(error as Error).message}`, { cause: error });
+    } finally {
+      ec2.destroy();
+    }
+  };
+  return {
+    async run(target, command, options) {
+      if (closed) throw new ExecError('closed', 'the SSH transport is closed');
+      if (transport === null) {
+        const opening = open();
+        transport = opening;
+        opening.catch(() => {
+          if (transport === opening) transport = null;
+        });
+      }
+      return (await transport).run(target, command, options);
+    },
+    async close() {
+      closed = true;
+      await (await transport?.catch(() => null))?.close();
+    },
+  };
+}
+
 /** The remote-exec transport the stack file asks for (exec.via), or null when it names none. */
 export function execForStack(stack: Stack, options: ExecForStackOptions = {}): RemoteExec | null {
   const exec = stack.exec;
   if (!exec) return null;
   if (exec.via === 'ssm')
     return createSsmExec({ client: awsClientConfig(stack, 'ssm'), comment: 'labdrill efs.shared canary' });
-  return createSshExec({
-    bastion: exec.bastion,
-    user: exec.user,
-    ...(exec.key ? { privateKeyPath: exec.key } : {}),
-    hostKeys: hostKeyPolicyFor(stack, options),
-  });
+  const bastion = stack.ec2?.bastion;
+  // The schema requires ec2.bastion with exec via ssh; a stack built in code may still lack it.
+  if (bastion === undefined)
+    throw new ExecError('config', 'exec via ssh needs ec2.bastion, the host SSH goes through');
+  const connect = (address: string) =>
+    createSshExec({
+      bastion: address,
+      user: exec.user,
+      ...(exec.key ? { privateKeyPath: exec.key } : {}),
+      hostKeys: hostKeyPolicyFor(stack, options),
+    });
+  return parseBastion(bastion).kind === 'address'
+    ? connect(bastion)
+    : sshThroughNamedBastion(stack, bastion, connect);
 }

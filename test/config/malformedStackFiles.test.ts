@@ -78,7 +78,22 @@ const cases: [string, string, RegExp][] = [
   ],
   ['bad-bucket.yaml', 'name: a\ns3: {bucket: "My_Bucket"}\n', /s3\.bucket: must be a valid S3 bucket name/],
   ['bad-exec.yaml', 'name: a\nexec: {via: telnet}\n', /exec(\.via)?: /],
-  ['ssh-no-bastion.yaml', 'name: a\nexec: {via: ssh}\n', /exec\.bastion: required field is missing/],
+  [
+    'ssh-no-bastion.yaml',
+    'name: a\nexec: {via: ssh}\n',
+    /^ssh-no-bastion\.yaml: ec2\.bastion: required with exec via ssh: the bastion SSH goes through \(Name tag, instance id, IP or HOST:PORT\) \(got nothing\)$/,
+  ],
+  [
+    // The bastion moved: the old field says where it went, in one line.
+    'ssh-old-bastion.yaml',
+    'name: a\nexec: {via: ssh, bastion: "bastion.example:22"}\n',
+    /^ssh-old-bastion\.yaml: exec\.bastion: moved to ec2\.bastion \(the bastion's Name tag, instance id, IP or HOST:PORT\) \(got "bastion\.example:22"\)$/,
+  ],
+  [
+    'bastion-port.yaml',
+    'name: a\nec2: {bastion: "bastion.example:99999"}\n',
+    /ec2\.bastion: the port must be 1–65535/,
+  ],
   [
     'bad-password-env.yaml',
     'name: a\nrds: {sql: {user: admin, passwordEnv: "my password", database: d}}\n',
@@ -119,7 +134,7 @@ const cases: [string, string, RegExp][] = [
   ],
   [
     'host-key.yaml',
-    'name: a\nexec: {via: ssh, bastion: b, hostKeys: ["MD5:16:27:ac:a5"]}\n',
+    'name: a\nec2: {bastion: b}\nexec: {via: ssh, hostKeys: ["MD5:16:27:ac:a5"]}\n',
     /exec\.hostKeys\.0: must be a SHA256 fingerprint as `ssh-keygen -lf` prints it/,
   ],
 ];
@@ -156,7 +171,8 @@ describe('malformed stack files', () => {
         'cloudfront: { url: "https://d111.cloudfront.net/mycar.html", distributionId: E123 }',
         'alb: { name: lab-vpc-alb-asg, url: "http://lab-vpc-alb-asg-1.ap-northeast-2.elb.amazonaws.com/" }',
         'efs: { fileSystemId: fs-1, path: /var/www/html/efs, urlPath: /efs/ }',
-        'exec: { via: ssh, bastion: "bastion.example:22", user: ec2-user }',
+        'ec2: { bastion: "bastion.example:22" }',
+        'exec: { via: ssh, user: ec2-user }',
         'rds: { instance: lab-vpc-rds, replica: lab-vpc-rds-rr, resolver: 10.1.0.2, sql: { user: admin, passwordEnv: LAB_DB_PASSWORD, database: labvpcrds } }',
         'asg: { name: lab-vpc-asg }',
         'dns: { customDomain: dev.example.shop }',
@@ -166,6 +182,7 @@ describe('malformed stack files', () => {
     );
     const stack = loadStackFile(path);
     expect(stack.name).toBe('kim-lab');
-    expect(stack.exec).toEqual({ via: 'ssh', bastion: 'bastion.example:22', user: 'ec2-user' });
+    expect(stack.exec).toEqual({ via: 'ssh', user: 'ec2-user' });
+    expect(stack.ec2).toEqual({ bastion: 'bastion.example:22' });
   });
 });

@@ -86,7 +86,7 @@ describe('mergeStacks', () => {
       instance: 'lab-vpc-rds',
       sql: { user: 'admin', passwordEnv: 'LAB_DB_PASSWORD', database: 'labvpcrds' },
     },
-    exec: { via: 'ssh', bastion: '203.0.113.10', user: 'ec2-user' },
+    exec: { via: 'ssh', user: 'ec2-user', key: '~/.ssh/lab.pem' },
     chaos: { allow: true },
   };
 
@@ -104,7 +104,7 @@ describe('mergeStacks', () => {
     });
     expect(differences.map((n) => n.text)).toEqual([
       'alb.url: kept http://127.0.0.1:8080/ from mine.yaml; discovery found http://lab-vpc-alb-asg-1.ap-northeast-2.elb.amazonaws.com/',
-      'exec: kept {"via":"ssh","bastion":"203.0.113.10","user":"ec2-user"} from mine.yaml; discovery found {"via":"ssm"}',
+      'exec: kept {"via":"ssh","user":"ec2-user","key":"~/.ssh/lab.pem"} from mine.yaml; discovery found {"via":"ssm"}',
     ]);
     expect(differences.map((n) => n.section)).toEqual(['alb', 'exec']);
   });

@@ -322,9 +322,9 @@ describe('SSH transport errors and host keys', () => {
     const knownHosts = join(dir, 'pinned', 'known_hosts');
     const stack: Stack = {
       name: 'ssh-pinning',
+      ec2: { bastion: `127.0.0.1:${bastion.port}` },
       exec: {
         via: 'ssh',
-        bastion: `127.0.0.1:${bastion.port}`,
         user,
         key: join(dir, 'client_key'),
         knownHosts,
