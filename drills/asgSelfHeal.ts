@@ -1,7 +1,8 @@
 // asg.self-heal.drill: take one InService instance away (terminate it through Auto Scaling without
 // lowering desired capacity, or stop it through EC2), and watch the group replace it while a bounded poller
 // asks the ALB for the page the whole time. Measured: the replacement time (loss → new instance InService →
-// healthy in the target group) and the error window the ALB's clients saw.
+// healthy in the target group) and the error window the ALB's clients saw, where an answer counts as served
+// only when the app is up (judgeAppPage: 200 and no database error on the page).
 //
 // The file reads as the experiment: steady state, method, verify, rollback; then the method's steps. The
 // verdict and the evidence are their own modules (selfHeal*.ts).

@@ -1,7 +1,7 @@
 // The Auto Scaling drills' steady state, one for both: the group at rest (at its minimum, every desired
-// instance InService and healthy in its target group) and the ALB answering 200. A group deployed moments
-// ago may still have targets in 'initial', and one an earlier drill rolled back may still be scaling in: the
-// group gets a bounded moment (groupSettleS) to settle before its last problem is the answer.
+// instance InService and healthy in its target group) and the app up through the ALB (judgeAppPage). A group
+// deployed moments ago may still have targets in 'initial', and one an earlier drill rolled back may still be
+// scaling in: the group gets a bounded moment (groupSettleS) to settle before its last problem is the answer.
 
 import {
   type AsgReadClients,
@@ -13,6 +13,7 @@ import {
 } from '../probes/asgObservation/groupState.ts';
 import { targetGroupLabel } from '../probes/asgObservation/targetGroupName.ts';
 import { type HttpProbeOptions, httpGet } from '../probes/http.ts';
+import { judgeAppPage } from '../probes/page.ts';
 import { pollUntil } from '../probes/poller.ts';
 import { groupSettleS } from './drillPhases.ts';
 
@@ -75,6 +76,9 @@ export async function asgSteadyState(
   );
   if (!settled.met) return settled.last ?? `${look.groupName} was not looked at: the check was cancelled`;
   const page = await httpGet(look.albUrl, look.http);
-  if (page.status !== 200) return `the ALB answers ${page.status} before the drill, not 200`;
-  return undefined;
+  const app = judgeAppPage(page.status, page.body);
+  if (app.healthy) return undefined;
+  return page.status === 200
+    ? `the app through the ALB is not up before the drill: ${app.problem}`
+    : `the ALB answers ${page.status} before the drill, not 200`;
 }

@@ -1,8 +1,8 @@
 // The self-heal drill's evidence: the replacement time and the ALB's error window as measures, every ALB
-// answer's status and time as series, the selfHeal record the report reads, and the replacement's phases
-// on the timeline.
+// answer's status and time as series, why answers were not served, the selfHeal record the report reads,
+// and the replacement's phases on the timeline.
 
-import type { ServingAnswer } from '../probes/asgObservation/albServing.ts';
+import { type ServingAnswer, servingProblems } from '../probes/asgObservation/albServing.ts';
 import type { ReplacementTimeline } from '../probes/asgObservation/replacementTimeline.ts';
 import type { DrillContext } from './experiment.ts';
 import { type SelfHealObservation, seconds } from './selfHealVerdict.ts';
@@ -53,6 +53,12 @@ export function recordSelfHealEvidence(
     answers.map((a) => Math.round(a.ms)),
   );
   evidence.note('ALB answer status 0 means no HTTP answer (connection error or timeout)');
+  const problems = servingProblems(answers.filter((a) => a.atMs >= seen.disruptedAtMs));
+  if (problems.length > 0) {
+    evidence.note(
+      `answers not served (not 200, or a database error on the page): ${problems.map((p) => `${p.problem} (${p.count})`).join('; ')}`,
+    );
+  }
   evidence.set('selfHeal', {
     mode: seen.mode,
     lost: { ...seen.lost },

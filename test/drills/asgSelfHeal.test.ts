@@ -1,6 +1,7 @@
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { describe, expect, it } from 'vitest';
 import { asgSelfHealDrill, chooseInstanceToDisrupt } from '../../drills/asgSelfHeal.ts';
-import { groupSteadyStateProblem } from '../../drills/asgSteadyState.ts';
+import { asgSteadyState, groupSteadyStateProblem } from '../../drills/asgSteadyState.ts';
 import { runDrill } from '../../drills/experiment.ts';
 import { judgeSelfHeal, type SelfHealObservation, selfHealParts } from '../../drills/selfHealVerdict.ts';
 import { servingGaps } from '../../probes/asgObservation/albServing.ts';
@@ -13,11 +14,13 @@ import { analyzeReplacement } from '../../probes/asgObservation/replacementTimel
 import {
   iso,
   launchActivity,
+  servingAnswer,
   snapshot,
   t0,
   terminateActivity,
 } from '../probes/asgObservation/awsShapedData.ts';
 import { catalogEntry } from '../../suites/catalog.ts';
+import { labPage, startCountingServer } from '../loadgen/localTargets.ts';
 
 const a = 'i-0aaaaaaaaaaaaaaa1';
 const b = 'i-0bbbbbbbbbbbbbbb2';
@@ -89,10 +92,10 @@ describe('analyzeReplacement', () => {
 
 function observation(overrides: Partial<SelfHealObservation> = {}): SelfHealObservation {
   const answers = [
-    { atMs: s(-1), ms: 5, status: 200, error: null, instanceId: a },
-    { atMs: s(0.5), ms: 5, status: 502, error: null, instanceId: null },
-    { atMs: s(1), ms: 5, status: 200, error: null, instanceId: b },
-    { atMs: s(2), ms: 5, status: 200, error: null, instanceId: b },
+    servingAnswer(s(-1), 200, { instanceId: a }),
+    servingAnswer(s(0.5), 502),
+    servingAnswer(s(1), 200, { instanceId: b }),
+    servingAnswer(s(2), 200, { instanceId: b }),
   ];
   return {
     groupName: 'lab-vpc-asg',
@@ -159,9 +162,9 @@ describe('judgeSelfHeal', () => {
 
   it('fails when the ALB stopped serving for longer than the limit', () => {
     const answers = [
-      { atMs: s(0), ms: 5, status: 200, error: null, instanceId: b },
-      { atMs: s(1), ms: 3000, status: null, error: 'timeout', instanceId: null },
-      { atMs: s(14), ms: 5, status: 200, error: null, instanceId: b },
+      servingAnswer(s(0), 200, { instanceId: b }),
+      servingAnswer(s(1), null, { ms: 3000, error: 'timeout' }),
+      servingAnswer(s(14), 200, { instanceId: b }),
     ];
     const outcome = judgeSelfHeal(observation({ serving: servingGaps(answers, s(0)) }));
     expect(outcome.verdict).toBe('fail');
@@ -197,9 +200,9 @@ describe('selfHealParts', () => {
     expect(passedParts(noReplacement)).toEqual({ replaced: false, 'kept-serving': true });
     expect(selfHealParts(noReplacement)[0]?.detail).toBe(`no replacement for ${a} within 900 s`);
     const answers = [
-      { atMs: s(0), ms: 5, status: 200, error: null, instanceId: b },
-      { atMs: s(1), ms: 3000, status: null, error: 'timeout', instanceId: null },
-      { atMs: s(14), ms: 5, status: 200, error: null, instanceId: b },
+      servingAnswer(s(0), 200, { instanceId: b }),
+      servingAnswer(s(1), null, { ms: 3000, error: 'timeout' }),
+      servingAnswer(s(14), 200, { instanceId: b }),
     ];
     expect(passedParts(observation({ serving: servingGaps(answers, s(0)) }))).toEqual({
       replaced: true,
@@ -265,5 +268,50 @@ describe('the Auto Scaling drills start from a group at rest', () => {
     }
     // Not attached: the drills say so in their verdicts, not as a steady-state problem.
     expect(problem(snapshot(t0, 2, four.slice(0, 2), { attached: false }), true)).toBeUndefined();
+  });
+
+  it('needs the app up through the ALB: a 200 with a database error on the page is not', async () => {
+    let body = labPage('i-0aaaaaaaaaaaaaaa1');
+    const alb = await startCountingServer({
+      kind: 'custom',
+      respond: (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(body),
+    });
+    // A group at rest, not attached (no target health to read), answered by the client's own send.
+    const autoScaling = Object.assign(new AutoScalingClient({ region: 'ap-northeast-2' }), {
+      send: async () => ({
+        AutoScalingGroups: [
+          {
+            AutoScalingGroupName: 'lab-vpc-asg',
+            MinSize: 2,
+            MaxSize: 4,
+            DesiredCapacity: 2,
+            Instances: [a, b].map((id) => ({
+              InstanceId: id,
+              LifecycleState: 'InService',
+              HealthStatus: 'Healthy',
+              AvailabilityZone: 'ap-northeast-2a',
+            })),
+          },
+        ],
+      }),
+    });
+    const look = {
+      groupName: 'lab-vpc-asg',
+      albUrl: alb.url,
+      reads: { autoScaling } as unknown as AsgReadClients, // only the group is read
+      http: { timeoutMs: 2_000, retries: 0, maxBodyBytes: 64 * 1024 },
+      timeoutS: 10,
+      everyMs: 10,
+      needsSpareInstance: true,
+    };
+    try {
+      expect(await asgSteadyState(look, new AbortController().signal)).toBeUndefined();
+      body = body.replace('</body>', 'Failed to connect to MySQL: Connection refused</body>');
+      expect(await asgSteadyState(look, new AbortController().signal)).toBe(
+        'the app through the ALB is not up before the drill: Failed to connect to MySQL: Connection refused',
+      );
+    } finally {
+      await alb.close();
+    }
   });
 });

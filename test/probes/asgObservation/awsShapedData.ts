@@ -1,4 +1,5 @@
 import type { Activity, ScalingActivityStatusCode } from '@aws-sdk/client-auto-scaling';
+import type { ServingAnswer } from '../../../probes/asgObservation/albServing.ts';
 import type { GroupSnapshot, TargetState } from '../../../probes/asgObservation/groupState.ts';
 
 // AWS-shaped data for the elasticity analyses: activities worded as Auto Scaling words them, and group
@@ -84,5 +85,26 @@ export function snapshot(
     targets,
     targetGroupArns: attached ? [tgArn] : [],
     cpu: options.cpu === null || options.cpu === undefined ? null : { percent: options.cpu, atMs },
+  };
+}
+
+/**
+ * One answer of the self-heal drill's ALB poller, judged as the poller judges it: served only for a 200
+ * (these answers carry no page, so no database error); a transport error when there is no status.
+ */
+export function servingAnswer(
+  atMs: number,
+  status: number | null,
+  more: { ms?: number; instanceId?: string | null; error?: string } = {},
+): ServingAnswer {
+  const error = status === null ? (more.error ?? 'connect') : null;
+  return {
+    atMs,
+    ms: more.ms ?? 5,
+    status,
+    error,
+    instanceId: more.instanceId ?? null,
+    served: status === 200,
+    problem: status === 200 ? null : status === null ? `no HTTP answer (${error})` : `HTTP ${status}`,
   };
 }
