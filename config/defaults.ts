@@ -120,7 +120,10 @@ const longestLoadS = 3_600;
 /** Fixed values: what the checks, drills and load generator use that no stack file sets. */
 export const builtInDefaultsTable = {
   failoverWindow: {
-    rtoMultiple: d(2, 'Watching twice the RTO measures a recovery slower than the target, not reports none.'),
+    rtoMultiple: d(
+      2,
+      'Watching for twice the RTO measures a recovery slower than the target instead of missing it.',
+    ),
     minS: d(300, 'The AZ swap can take minutes to show in the API after the endpoint has moved.'),
   },
   failoverWatch: {

@@ -192,7 +192,9 @@ const rdsSection = z.strictObject({
   cluster: z.string().min(1).optional().describe('An Aurora cluster identifier (aurora.failover.drill)'),
   resolver: hostPort
     .optional()
-    .describe("Resolver for the endpoint's name (HOST or HOST:PORT); dns.resolver when omitted"),
+    .describe(
+      "Resolver for the endpoint's name, HOST or HOST:PORT (port 53 by default); dns.resolver when omitted",
+    ),
   sql: z
     .strictObject({
       host: z.string().min(1).optional().describe('Override the endpoint host (e.g. an SSH tunnel)'),

@@ -1,13 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
 import { rubricJsonSchema } from '../reports/grading/rubricSchema.ts';
-import { stackSchema } from './schema.ts';
+import { stackJsonSchemaDocument } from './stackReference.ts';
 
-// Writes config/stack.schema.json and reports/grading/rubric.schema.json for editor completion
+// Writes config/stack.schema.json (with the defaults of config/defaults.ts) and
+// reports/grading/rubric.schema.json for editor completion
 // (`$schema: ./node_modules/labdrill/config/stack.schema.json`).
 export function stackJsonSchema(): string {
-  return `${JSON.stringify(z.toJSONSchema(stackSchema, { io: 'input', target: 'draft-2020-12' }), null, 2)}\n`;
+  return `${JSON.stringify(stackJsonSchemaDocument(), null, 2)}\n`;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
