@@ -3,16 +3,23 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { EvidenceRecorder, type TimelineEvent } from '../reports/evidence.ts';
 import type { ErrorCode } from '../reports/errorCodes.ts';
 import { errorCodeOf } from '../probes/errorClassification.ts';
+import { type DrillInterruption, DrillInterrupted, watchInterruptions } from './drillInterruptions.ts';
 import { recordPartsNotJudged } from './drillParts.ts';
+import { errorLine } from './errorLine.ts';
 import { Journal } from './journal.ts';
+import { journalledChanges } from './journalledChanges.ts';
 import { type DrillProgress, silentDrillProgress } from './progress.ts';
 import { type RestoredStep, restoreFromJournal } from './restore.ts';
-import { type DrillClients, describeUndo, type UndoAction, type UndoExecutors } from './undoActions.ts';
+import { checkSteadyStateAfter } from './steadyStateAfter.ts';
+import type { DrillClients, UndoAction, UndoExecutors } from './undoActions.ts';
+import { untilAborted } from './untilAborted.ts';
 
 // A drill is an experiment in the manner of Chaos Toolkit: check the steady state, run the method (the
 // changes), verify what was observed, and roll back. Every change goes through ctx.change, which journals
 // its undo before making it; the rollback is the journal's pending undos for this run, and it runs
-// whatever happened: after a pass, a failed verify, an exception, an abort, SIGINT or SIGTERM.
+// whatever happened: after a pass, a failed verify, an exception, an abort, SIGINT or SIGTERM. Here: the
+// drill's definition and the run's order; the journalled changes, the interruptions and the look after the
+// rollback are their own modules.
 
 export type DrillVerdict = 'pass' | 'fail' | 'skip' | 'error';
 
@@ -120,8 +127,6 @@ export interface RunDrillOptions {
   afterCheckTimeoutMs?: number;
 }
 
-export type DrillInterruption = 'SIGINT' | 'SIGTERM' | 'abort';
-
 export interface DrillRunResult<T> {
   drill: string;
   runId: string;
@@ -139,83 +144,8 @@ export interface DrillRunResult<T> {
   journal?: string;
 }
 
-class DrillInterrupted extends Error {
-  override readonly name = 'DrillInterrupted';
-  constructor(readonly by: DrillInterruption) {
-    super(by === 'abort' ? 'the drill was cancelled' : `the drill was interrupted by ${by}`);
-  }
-}
-
-/**
- * Chaos Toolkit's "after" hypothesis: once the rollback is done, is the stack back where it started? The
- * answer goes into the evidence (and the progress); it does not change the drill's verdict, which judged
- * the method, since some stacks settle later on purpose (a scale-in observed after a scale-out).
- */
-async function checkSteadyStateAfter<T>(
-  drill: DrillDefinition<T>,
-  ctx: DrillContext,
-  evidence: EvidenceRecorder,
-  progress: DrillProgress,
-  interruptedBy: DrillInterruption | undefined,
-  options: RunDrillOptions,
-): Promise<void> {
-  progress.phase('steady state after');
-  const limitMs = options.afterCheckTimeoutMs ?? (interruptedBy === undefined ? 60_000 : 10_000);
-  const after = new AbortController();
-  const timer = setTimeout(() => after.abort(new Error(`not checked within ${limitMs / 1000} s`)), limitMs);
-  const afterCtx: DrillContext = {
-    ...ctx,
-    signal: after.signal,
-    sleep: (ms) => sleep(ms, undefined, { signal: after.signal }),
-  };
-  let problem: string | undefined;
-  // The limit asks the steady state to stop (a settling look then answers with what it last saw); a hard
-  // stop a little later ends one that does not listen.
-  const hardStop = AbortSignal.timeout(limitMs + 5_000);
-  try {
-    const look = drill.steadyStateAfter ?? drill.steadyState;
-    problem = (await untilAborted(look(afterCtx), hardStop)) ?? undefined;
-  } catch (error) {
-    problem = `could not check: ${errorText(error)}`;
-  } finally {
-    clearTimeout(timer);
-  }
-  evidence.set('steadyStateAfter', problem === undefined ? { met: true } : { met: false, problem });
-  if (problem === undefined) {
-    evidence.event('steady state after the rollback: met', 'the stack is back where it started');
-  } else {
-    evidence.event('steady state after the rollback: not met', problem);
-    evidence.note(`after the rollback the stack is not (yet) back where it started: ${problem}`);
-    progress.note(`after the rollback: ${problem}`);
-  }
-}
-
 function newRunId(drill: string): string {
   return `${drill}-${new Date().toISOString().replace(/[-:.]/g, '')}-${randomBytes(3).toString('hex')}`;
-}
-
-function errorText(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return (text.split('\n')[0] ?? '').slice(0, 500);
-}
-
-/** Settles with the promise, or rejects as soon as the signal aborts (the promise may run on). */
-export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }
 
 export function formatPlan(drill: string, plan: readonly PlannedStep[]): string[] {
@@ -228,11 +158,6 @@ export async function runDrill<T>(drill: Drill<T>, options: RunDrillOptions): Pr
   const dryRun = options.dryRun === true;
   const progress = options.progress ?? silentDrillProgress;
   const evidence = options.evidence ?? new EvidenceRecorder();
-  const plan: PlannedStep[] = [];
-  const stepNames = new Set<string>();
-  const inFlight = new Set<Promise<void>>();
-  const controller = new AbortController();
-  let interruptedBy: DrillInterruption | undefined;
   /** Set when the rollback begins: from then on no new change may start. */
   let closed = false;
   // Opened before any handler is installed: a journal that cannot be read stops the run right here.
@@ -242,41 +167,28 @@ export async function runDrill<T>(drill: Drill<T>, options: RunDrillOptions): Pr
       ? Journal.open(options.journal)
       : options.journal;
 
-  let signalsSeen = 0;
   const putBack = new Set<string>();
-  const interrupt = (by: DrillInterruption) => {
-    if (by !== 'abort') signalsSeen += 1;
-    if (controller.signal.aborted) {
-      if (by === 'abort') return;
-      if (signalsSeen >= 3) {
-        // Asked three times: the user wants out now; the journal still holds what is not put back.
-        progress.note(`${by} a third time: exiting now; \`labdrill restore\` puts back what is left`);
-        (options.exitProcess ?? process.exit)(by === 'SIGINT' ? 130 : 143);
-        return;
-      }
-      const pending = plan.map((p) => p.step).filter((step) => !putBack.has(step));
-      progress.note(
-        `${by} again: still putting back ${pending.join(', ') || 'nothing left'}; if labdrill is stopped now, ` +
-          `\`labdrill restore\` finishes it from the journal (${by} once more exits at once)`,
-      );
-      return;
-    }
-    interruptedBy = by;
-    progress.note(`${by === 'abort' ? 'cancelled' : `${by} received`}: stopping and putting the stack back`);
-    controller.abort(new DrillInterrupted(by));
-  };
-  const onCallerAbort = () => interrupt('abort');
-  if (options.signal?.aborted) interrupt('abort');
-  else options.signal?.addEventListener('abort', onCallerAbort, { once: true });
-  const onSigint = () => interrupt('SIGINT');
-  const onSigterm = () => interrupt('SIGTERM');
-  const handleSignals = options.handleProcessSignals !== false && !dryRun;
-  if (handleSignals) {
-    process.on('SIGINT', onSigint);
-    process.on('SIGTERM', onSigterm);
-  }
-
-  const signal = controller.signal;
+  const interruptions = watchInterruptions({
+    ...(options.signal ? { signal: options.signal } : {}),
+    handleProcessSignals: options.handleProcessSignals !== false && !dryRun,
+    progress,
+    ...(options.exitProcess ? { exitProcess: options.exitProcess } : {}),
+    // Asked only by a second SIGINT/SIGTERM, long after `changes` exists.
+    stepsNotPutBack: () => changes.plan.map((p) => p.step).filter((step) => !putBack.has(step)),
+  });
+  const { signal } = interruptions;
+  const changes = journalledChanges({
+    drill: drill.id,
+    runId,
+    journal,
+    clients: options.clients,
+    ...(options.executors ? { executors: options.executors } : {}),
+    evidence,
+    progress,
+    signal,
+    closed: () => closed,
+  });
+  const { plan } = changes;
 
   const ctx: DrillContext = {
     drill: drill.id,
@@ -286,61 +198,8 @@ export async function runDrill<T>(drill: Drill<T>, options: RunDrillOptions): Pr
     dryRun,
     progress,
     evidence,
-    async change({ step, undo, apply }) {
-      if (closed || signal.aborted) throw signal.reason ?? new Error('the drill has ended; no more changes');
-      if (stepNames.has(step)) throw new Error(`step ${JSON.stringify(step)} is used twice in one run`);
-      stepNames.add(step);
-      const planned: PlannedStep = { step, undo, undoText: describeUndo(undo) };
-      if (journal === undefined) {
-        plan.push(planned);
-        evidence.event(`plan: ${step}`, planned.undoText);
-        return;
-      }
-      journal.append({ runId, drill: drill.id, step, phase: 'intent', undo });
-      plan.push(planned);
-      evidence.event(`change: ${step}`, `undo journalled: ${planned.undoText}`);
-      const applying = apply();
-      inFlight.add(applying);
-      try {
-        await applying;
-      } catch (error) {
-        // The change may be half made; its intent stays pending, so the rollback undoes it anyway.
-        evidence.event(`change failed: ${step}`, errorText(error));
-        throw error;
-      } finally {
-        inFlight.delete(applying);
-      }
-      journal.append({ runId, drill: drill.id, step, phase: 'applied', undo });
-      evidence.event(`changed: ${step}`);
-      progress.note(`changed: ${step}`);
-    },
-    async revert(step) {
-      if (journal === undefined) {
-        evidence.event(`plan: put back ${step}`);
-        return {
-          runId,
-          drill: drill.id,
-          step,
-          undo: null,
-          wasApplied: false,
-          result: 'undone',
-          message: 'dry run',
-        };
-      }
-      const report = await restoreFromJournal(journal.path, options.clients, {
-        runId,
-        step,
-        journal,
-        ...(options.executors ? { executors: options.executors } : {}),
-      });
-      const restored = report.steps[0];
-      if (restored === undefined) throw new Error(`step ${JSON.stringify(step)} has nothing to put back`);
-      evidence.event(`put back: ${step}`, restored.message);
-      if (restored.result === 'undo-failed')
-        throw new Error(`could not put back ${step}: ${restored.message}`);
-      progress.note(`put back: ${step}`);
-      return restored;
-    },
+    change: changes.change,
+    revert: changes.revert,
     event(label, detail) {
       evidence.event(label, detail);
     },
@@ -363,7 +222,7 @@ export async function runDrill<T>(drill: Drill<T>, options: RunDrillOptions): Pr
       } catch (error) {
         outcome = {
           verdict: 'error',
-          reason: `dry run could not plan the drill: ${errorText(error)}`,
+          reason: `dry run could not plan the drill: ${errorLine(error)}`,
           errorCode: errorCodeOf(error),
         };
       }
@@ -409,13 +268,13 @@ export async function runDrill<T>(drill: Drill<T>, options: RunDrillOptions): Pr
       if (error instanceof DrillInterrupted || signal.aborted) {
         outcome = {
           verdict: 'error',
-          reason: new DrillInterrupted(interruptedBy ?? 'abort').message,
+          reason: new DrillInterrupted(interruptions.by ?? 'abort').message,
           errorCode: 'interrupted',
         };
       } else {
         outcome = {
           verdict: 'error',
-          reason: `the drill failed before it could be judged: ${errorText(error)}`,
+          reason: `the drill failed before it could be judged: ${errorLine(error)}`,
           errorCode: errorCodeOf(error),
         };
       }
@@ -425,9 +284,9 @@ export async function runDrill<T>(drill: Drill<T>, options: RunDrillOptions): Pr
     // Rollback: always, whatever happened above.
     closed = true;
     progress.phase('rollback');
-    if (inFlight.size > 0) {
+    if (changes.inFlight.size > 0) {
       evidence.event('rollback: waiting for a change still being made');
-      const settle = Promise.allSettled([...inFlight]);
+      const settle = Promise.allSettled([...changes.inFlight]);
       await Promise.race([settle, sleep(options.settleTimeoutMs ?? 30_000, undefined, { ref: false })]);
     }
     try {
@@ -445,12 +304,13 @@ export async function runDrill<T>(drill: Drill<T>, options: RunDrillOptions): Pr
       rolledBack = [];
       outcome = {
         verdict: 'error',
-        reason: `the rollback could not run (${errorText(error)}); run \`labdrill restore\` (drill: ${outcome.reason})`,
+        reason: `the rollback could not run (${errorLine(error)}); run \`labdrill restore\` (drill: ${outcome.reason})`,
         errorCode: 'rollback-failed',
       };
     }
     for (const step of rolledBack) evidence.event(`rollback: ${step.result}: ${step.step}`, step.message);
     const failed = rolledBack.filter((s) => s.result === 'undo-failed');
+    const interruptedBy = interruptions.by;
     if (failed.length > 0) {
       const first = failed[0] as RestoredStep;
       outcome = {
@@ -478,7 +338,7 @@ export async function runDrill<T>(drill: Drill<T>, options: RunDrillOptions): Pr
       });
     } catch (error) {
       // The run is over either way; the journal's own problem is worth a note, not a lost result.
-      evidence.event('journal: could not record the end of the run', errorText(error));
+      evidence.event('journal: could not record the end of the run', errorLine(error));
     }
     evidence.event('finished', outcome.verdict);
     return {
@@ -495,11 +355,7 @@ export async function runDrill<T>(drill: Drill<T>, options: RunDrillOptions): Pr
     };
   } finally {
     closed = true;
-    options.signal?.removeEventListener('abort', onCallerAbort);
-    if (handleSignals) {
-      process.off('SIGINT', onSigint);
-      process.off('SIGTERM', onSigterm);
-    }
+    interruptions.dispose();
     progress.stop(outcome ? `${outcome.verdict}: ${outcome.reason}` : undefined);
   }
 }

@@ -1,6 +1,6 @@
 import type { Stack } from '../config/schema.ts';
 import type { Settings } from '../config/settings.ts';
-import { untilAborted } from '../drills/experiment.ts';
+import { untilAborted } from '../drills/untilAborted.ts';
 import { errorCodeOf } from '../probes/errorClassification.ts';
 import { CodedError, type ErrorCode } from '../reports/errorCodes.ts';
 import { boundText, type CheckResult, EvidenceRecorder, type Verdict } from '../reports/evidence.ts';
