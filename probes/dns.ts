@@ -1,13 +1,12 @@
 // DNS probe: asks one chosen resolver directly (dns-packet over UDP, TCP when the answer is truncated), so
 // neither the OS cache nor /etc/hosts is involved, and follows CNAME chains itself so the chain can be shown.
-// resolveWithSystem is the fallback when no resolver is configured.
-import { randomInt } from 'node:crypto';
-import dgram from 'node:dgram';
+// resolveWithSystem is the fallback when no resolver is configured. The messages themselves are
+// dnsExchange.ts's.
 import { Resolver } from 'node:dns/promises';
-import net, { isIP } from 'node:net';
-import type { Answer, DecodedPacket, Packet, StringAnswer } from 'dns-packet';
-import dnsPacket from 'dns-packet';
-import pRetry, { AbortError } from 'p-retry';
+import { isIP } from 'node:net';
+import type { Answer, StringAnswer } from 'dns-packet';
+import { ask, type Exchange, sameName } from './dnsExchange.ts';
+import { DnsProbeError } from './dnsProbeError.ts';
 
 export interface DnsRecordSeen {
   name: string;
@@ -36,20 +35,6 @@ export interface DnsResolution {
   queries: number;
 }
 
-export type DnsProbeErrorKind = 'timeout' | 'malformed' | 'network' | 'cname-loop' | 'too-many-hops';
-
-export class DnsProbeError extends Error {
-  override readonly name = 'DnsProbeError';
-  constructor(
-    readonly kind: DnsProbeErrorKind,
-    message: string,
-    readonly query: string,
-    readonly resolver: string,
-  ) {
-    super(message);
-  }
-}
-
 export interface ResolveNameOptions {
   /** "HOST:PORT", "HOST" (port 53), "[IPv6]:PORT" or a bare IPv6 address; HOST must be an IP address. */
   resolver: string;
@@ -65,8 +50,6 @@ export interface ResolveNameOptions {
 const MAX_CNAME_HOPS = 8;
 /** Answer records looked at per message; a longer answer is cut (a lab name never needs more). */
 const MAX_RECORDS = 256;
-/** A DNS message over TCP is at most 65535 bytes after its 2-byte length. */
-const MAX_TCP_MESSAGE_BYTES = 65_535;
 
 /** Parses "HOST:PORT" (port 53 when absent; IPv6 in brackets, or bare without a port). */
 export function parseResolver(text: string): { host: string; port: number } {
@@ -123,181 +106,6 @@ function normalizeName(name: string): string {
     throw new TypeError(`not a valid DNS name: ${JSON.stringify(name.slice(0, 300))}`);
   }
   return normalized;
-}
-
-function sameName(a: string, b: string): boolean {
-  return a.toLowerCase().replace(/\.$/, '') === b.toLowerCase().replace(/\.$/, '');
-}
-
-type ResponsePacket = DecodedPacket & { rcode?: string };
-
-interface Exchange {
-  name: string;
-  type: 'A' | 'AAAA';
-  host: string;
-  port: number;
-  timeoutMs: number;
-  label: string;
-  query: string;
-}
-
-/** Accepts a decoded message only if it answers exactly this question with this id. */
-function answersQuestion(packet: ResponsePacket, id: number, exchange: Exchange): boolean {
-  const question = packet.questions?.[0];
-  return (
-    packet.type === 'response' &&
-    packet.id === id &&
-    packet.questions?.length === 1 &&
-    question !== undefined &&
-    question.type === exchange.type &&
-    sameName(question.name, exchange.name)
-  );
-}
-
-function queryMessage(id: number, exchange: Exchange): Packet {
-  return {
-    type: 'query',
-    id,
-    flags: dnsPacket.RECURSION_DESIRED,
-    questions: [{ type: exchange.type, name: exchange.name, class: 'IN' }],
-  };
-}
-
-function probeError(kind: DnsProbeErrorKind, message: string, exchange: Exchange): DnsProbeError {
-  return new DnsProbeError(kind, message, exchange.query, exchange.label);
-}
-
-/** One question over UDP. Messages from elsewhere, with another id or another question are ignored. */
-function exchangeUdp(exchange: Exchange): Promise<ResponsePacket> {
-  const id = randomInt(0, 65_536);
-  const message = dnsPacket.encode(queryMessage(id, exchange));
-  return new Promise((resolve, reject) => {
-    const socket = dgram.createSocket(isIP(exchange.host) === 6 ? 'udp6' : 'udp4');
-    let sawMalformed = false;
-    let settled = false;
-    const finish = (outcome: () => void): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      socket.removeAllListeners('message');
-      socket.on('error', () => {}); // late errors after we are done are of no interest
-      socket.close();
-      outcome();
-    };
-    const timer = setTimeout(() => {
-      const error = sawMalformed
-        ? probeError(
-            'malformed',
-            `only malformed answers from ${exchange.label} for ${exchange.name}`,
-            exchange,
-          )
-        : probeError(
-            'timeout',
-            `no answer from ${exchange.label} for ${exchange.name} ${exchange.type} within ${exchange.timeoutMs} ms`,
-            exchange,
-          );
-      finish(() => reject(error));
-    }, exchange.timeoutMs);
-    socket.on('error', (error) => {
-      finish(() => reject(probeError('network', `${exchange.label}: ${error.message}`, exchange)));
-    });
-    socket.on('message', (msg, from) => {
-      if (from.address !== exchange.host || from.port !== exchange.port) return;
-      if (msg.length < 12 || msg.readUInt16BE(0) !== id) return;
-      let packet: ResponsePacket;
-      try {
-        packet = dnsPacket.decode(msg) as ResponsePacket;
-      } catch {
-        sawMalformed = true; // could be a forgery; keep waiting for a good answer until the timeout
-        return;
-      }
-      if (!answersQuestion(packet, id, exchange)) return;
-      finish(() => resolve(packet));
-    });
-    socket.send(message, exchange.port, exchange.host, (error) => {
-      if (error) finish(() => reject(probeError('network', `${exchange.label}: ${error.message}`, exchange)));
-    });
-  });
-}
-
-/** One question over TCP (RFC 7766), used when the UDP answer came back truncated. */
-function exchangeTcp(exchange: Exchange): Promise<ResponsePacket> {
-  const id = randomInt(0, 65_536);
-  const message = dnsPacket.streamEncode(queryMessage(id, exchange));
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: exchange.host, port: exchange.port });
-    let buffered = Buffer.alloc(0);
-    let settled = false;
-    const finish = (outcome: () => void): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      socket.destroy();
-      outcome();
-    };
-    const timer = setTimeout(() => {
-      const error = probeError(
-        'timeout',
-        `no TCP answer from ${exchange.label} for ${exchange.name} ${exchange.type} within ${exchange.timeoutMs} ms`,
-        exchange,
-      );
-      finish(() => reject(error));
-    }, exchange.timeoutMs);
-    socket.on('connect', () => socket.write(message));
-    socket.on('error', (error) => {
-      finish(() => reject(probeError('network', `${exchange.label} (TCP): ${error.message}`, exchange)));
-    });
-    socket.on('close', () => {
-      const error = probeError('network', `${exchange.label} (TCP) closed before a full answer`, exchange);
-      finish(() => reject(error));
-    });
-    socket.on('data', (chunk: Buffer) => {
-      buffered = Buffer.concat([buffered, chunk]);
-      if (buffered.length < 2) return;
-      const length = buffered.readUInt16BE(0);
-      if (buffered.length > 2 + MAX_TCP_MESSAGE_BYTES || length < 12) {
-        finish(() =>
-          reject(probeError('malformed', `${exchange.label} (TCP) sent a malformed answer`, exchange)),
-        );
-        return;
-      }
-      if (buffered.length < 2 + length) return;
-      let packet: ResponsePacket;
-      try {
-        packet = dnsPacket.decode(buffered.subarray(2, 2 + length)) as ResponsePacket;
-      } catch (error) {
-        const text = `${exchange.label} (TCP) sent a malformed answer: ${(error as Error).message}`;
-        finish(() => reject(probeError('malformed', text, exchange)));
-        return;
-      }
-      if (!answersQuestion(packet, id, exchange)) {
-        const text = `${exchange.label} (TCP) answered another question or id`;
-        finish(() => reject(probeError('malformed', text, exchange)));
-        return;
-      }
-      finish(() => resolve(packet));
-    });
-  });
-}
-
-function isRetryable(error: unknown): boolean {
-  return error instanceof DnsProbeError && (error.kind === 'timeout' || error.kind === 'network');
-}
-
-/** One question with retries (jittered backoff, 100–500 ms) on timeouts and network errors. */
-async function ask(exchange: Exchange, retries: number, count: () => void): Promise<ResponsePacket> {
-  const once = async (transport: (e: Exchange) => Promise<ResponsePacket>): Promise<ResponsePacket> => {
-    try {
-      count();
-      return await transport(exchange);
-    } catch (error) {
-      throw isRetryable(error) ? error : new AbortError(error as Error);
-    }
-  };
-  const retryOptions = { retries, minTimeout: 100, maxTimeout: 500, factor: 2, randomize: true };
-  const udpAnswer = await pRetry(() => once(exchangeUdp), retryOptions);
-  if (!udpAnswer.flag_tc) return udpAnswer;
-  return pRetry(() => once(exchangeTcp), retryOptions);
 }
 
 function isAddressOrAlias(record: Answer): record is StringAnswer {

@@ -1,6 +1,6 @@
 import { CodedError, type ErrorCode } from '../reports/errorCodes.ts';
 import { AwsProbeError } from './aws/awsCall.ts';
-import { DnsProbeError } from './dns.ts';
+import { DnsProbeError } from './dnsProbeError.ts';
 import { ExecError } from './exec/transport.ts';
 import { HttpProbeError } from './http.ts';
 import { SqlProbeError } from './sql.ts';

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DnsProbeError, parseResolver, resolveName, resolveWithSystem } from '../../probes/dns.ts';
+import { parseResolver, resolveName, resolveWithSystem } from '../../probes/dns.ts';
+import { DnsProbeError } from '../../probes/dnsProbeError.ts';
 import { type DnsTestServer, startDnsTestServer, type ZoneRecord } from './dnsTestServer.ts';
 
 const bigAddresses = Array.from({ length: 60 }, (_, i) => `10.9.${Math.floor(i / 250)}.${(i % 250) + 1}`);

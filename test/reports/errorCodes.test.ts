@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { missingVerdicts } from '../../cli/missingVerdicts.ts';
 import { AwsProbeError } from '../../probes/aws/awsCall.ts';
-import { DnsProbeError } from '../../probes/dns.ts';
+import { DnsProbeError } from '../../probes/dnsProbeError.ts';
 import { errorCodeOf } from '../../probes/errorClassification.ts';
 import { ExecError } from '../../probes/exec/transport.ts';
 import { HttpProbeError } from '../../probes/http.ts';
