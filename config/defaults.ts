@@ -141,6 +141,50 @@ export const builtInDefaultsTable = {
       "TCP connects to the endpoint's address time when it takes connections, apart from SQL.",
     ),
   },
+  failoverHeartbeat: {
+    connectTimeoutMs: d(
+      1_000,
+      'A heartbeat connect slower than a second is the failover, not a slow network.',
+    ),
+    queryTimeoutMs: d(
+      2_000,
+      'A write unacknowledged for 2 s counts as failed: downtime is measured, not waited out.',
+    ),
+    dnsTimeoutMs: d(
+      500,
+      'The heartbeat resolves the endpoint on each connect; half a second is a lost answer.',
+    ),
+  },
+  failoverDrill: {
+    lookTimeoutMs: d(
+      1_000,
+      'One DNS question or TCP connect of the watch: a lost answer must not hide the next ones.',
+    ),
+    appTimeoutMs: d(
+      3_000,
+      'One page load of the watch (less when the HTTP timeout is shorter); slower is downtime.',
+    ),
+    observersMarginMs: d(
+      5_000,
+      'The observers outlive warm-up, window and tail, so they never end before the watch.',
+    ),
+    recoveryCheckEveryMs: d(
+      100,
+      'Asked ten times a second whether all has recovered, the watch ends within 0.1 s.',
+    ),
+    endpointResolveTimeoutMs: d(
+      2_000,
+      'Resolving the endpoint before the failover; a working resolver answers at once.',
+    ),
+    eventsLookbackMs: d(
+      5_000,
+      "RDS events are read from a little before the call: AWS's clock and ours may differ.",
+    ),
+    retryAfterRefusalMs: d(
+      5 * 60_000,
+      'RDS does not say when a refused failover (RDS-EVENT-0034) may be retried; five minutes is assumed.',
+    ),
+  },
   groupSettle: {
     timeoutFraction: d(
       0.5,
@@ -215,8 +259,8 @@ export const builtInDefaultsTable = {
       [1 / 16, 1 / 4, 1],
       'A sixteenth, a quarter, then all of the connection cap: CPU rises in steps, not a wall.',
     ),
-    rampStepTimeoutFraction: d(
-      0.1,
+    rampStepTimeoutDivisor: d(
+      10,
       'A tenth of the time limit per step leaves most of it for the group to react.',
     ),
     rampStepMinS: d(5, 'A step shorter than 5 s shows no CPU change.'),

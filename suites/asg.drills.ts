@@ -1,6 +1,5 @@
 import { defaults } from '../config/defaults.ts';
 import type { Stack } from '../config/schema.ts';
-import { defaultScaleOutLoad } from '../drills/asgDrillDefaults.ts';
 import { asgScaleOutDrill } from '../drills/asgScaleOut.ts';
 import { asgSelfHealDrill, type SelfHealMode } from '../drills/asgSelfHeal.ts';
 import { observeScaleIn } from '../probes/asgObservation/scaleInObservation.ts';
@@ -66,7 +65,7 @@ drillCheck('asg.scale-out.drill', ({ stack, settings }) => {
       albUrl: stack.alb!.url!,
       reads: readClients(),
       timeoutS: settings.thresholds.scaleOutTimeoutS,
-      load: { ...defaultScaleOutLoad, ...stack.load },
+      load: { ...defaults.load, requestTimeoutS: defaults.loadgen.requestTimeoutS, ...stack.load },
       ...(stack.expect?.asg?.cpuTarget !== undefined
         ? { expectedCpuTarget: stack.expect.asg.cpuTarget }
         : {}),

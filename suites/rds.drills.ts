@@ -1,7 +1,7 @@
+import { defaults } from '../config/defaults.ts';
 import type { Stack } from '../config/schema.ts';
 import type { Settings } from '../config/settings.ts';
 import { auroraFailoverDrill } from '../drills/auroraFailover.ts';
-import { defaultWatchSettings } from '../drills/failover/failoverDefaults.ts';
 import type { FailoverDrillTarget } from '../drills/failover/failoverTarget.ts';
 import { rdsFailoverDrill } from '../drills/rdsFailover.ts';
 import { sqlAccessFor } from '../probes/sql.ts';
@@ -18,7 +18,7 @@ function failoverTarget(stack: Stack, settings: Settings): FailoverDrillTarget {
     ...(stack.alb?.url ? { appUrl: stack.alb.url } : {}),
     http: httpOptions(settings, { retries: 0 }),
     watch: {
-      ...defaultWatchSettings,
+      ...defaults.failoverWatch,
       rtoS: settings.thresholds.failoverRtoS,
       observeS: settings.thresholds.failoverWindowS,
     },
