@@ -1,5 +1,5 @@
-// The Auto Scaling drills' default figures, kept together (each with why) until the one defaults table takes
-// them: the lab's CPU target, the scale-out's load caps and stop rules, the self-heal's ALB poller.
+// The Auto Scaling drills' default figures, kept together, each with why, for config/defaults.ts to take in:
+// the lab's CPU target, the scale-out's load caps and stop rules, the self-heal's ALB poller.
 
 /** The lab's target value (seed 002), for messages when the group has no policy and the stack file says none. */
 export const LAB_CPU_TARGET = 7;
