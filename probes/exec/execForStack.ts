@@ -5,7 +5,8 @@ import type { Stack } from '../../config/schema.ts';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { awsClientConfig } from '../aws/awsClients.ts';
 import { bastionSshAddress, parseBastion } from '../aws/bastionHost.ts';
-import { createSshExec, fingerprintsFromKnownHosts, type HostKeyPolicy } from './ssh.ts';
+import { createSshExec } from './ssh.ts';
+import { fingerprintsFromKnownHosts, type HostKeyPolicy } from './sshHostKeys.ts';
 import { createSsmExec } from './ssm.ts';
 import { ExecError, type RemoteExec } from './transport.ts';
 

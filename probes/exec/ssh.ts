@@ -1,39 +1,23 @@
 // RemoteExec over SSH through the lab's bastion host: one connection to the bastion, a direct-tcpip
 // channel (forwardOut) from it to each app instance's private IP, and an SSH connection to the instance
-// over that channel, as `ssh -J` does. Connections are kept for the run and reused across commands.
+// over that channel, as `ssh -J` does. Connections are kept for the run and reused across commands. The
+// host keys it trusts are sshHostKeys.ts's; one command on a connection is sshCommand.ts's.
 
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Duplex } from 'node:stream';
-import type { ClientChannel, ConnectConfig, Client as SshClient } from 'ssh2';
+import type { ConnectConfig, Client as SshClient } from 'ssh2';
 import ssh2 from 'ssh2';
+import { describeSshError, runOnConnection } from './sshCommand.ts';
+import { type HostKeyPolicy, hostKeyTrust, knownHostsName } from './sshHostKeys.ts';
 import {
-  boundOutput,
   checkRunOptions,
   ExecError,
   type ExecErrorKind,
   type ExecResult,
   type ExecTarget,
-  OUTPUT_LIMIT_CHARS,
   type RemoteExec,
   type RunOptions,
 } from './transport.ts';
-
-/**
- * Which host keys are trusted. accept-on-first-use: the first key a host presents during this run is
- * remembered and any other key from it later is refused. allowlist: only keys whose SHA256 fingerprint
- * (as `ssh-keygen -lf` prints it, `SHA256:…`) is listed; see fingerprintsFromKnownHosts. accept-new: the
- * allowlist, plus keys never seen before, recorded for next time. A stack file's exec gets allowlist or
- * accept-new (probes/exec/execForStack.ts).
- */
-export type HostKeyPolicy =
-  | { mode: 'accept-on-first-use' }
-  | { mode: 'allowlist'; fingerprints: readonly string[] }
-  /**
-   * OpenSSH's accept-new: pinned keys as in allowlist; a host whose key is not pinned is accepted once and
-   * `record` is told its known_hosts line (so the next run pins it).
-   */
-  | { mode: 'accept-new'; fingerprints: readonly string[]; record: (knownHostsLine: string) => void };
 
 export interface SshExecOptions {
   /** HOST, HOST:PORT or [IPv6]:PORT of the bastion; port 22 when omitted. */
@@ -54,54 +38,7 @@ export interface SshExecOptions {
 
 type Auth = { privateKey: Buffer; passphrase?: string } | { agent: string };
 
-const MAX_ERROR_TEXT = 300;
 const CLOSE_WAIT_MS = 2_000;
-/** Bytes kept per stream before decoding: enough for OUTPUT_LIMIT_CHARS characters of any UTF-8. */
-const OUTPUT_LIMIT_BYTES = OUTPUT_LIMIT_CHARS * 4;
-
-/** The SHA256 fingerprint of an SSH public key blob, in OpenSSH's `SHA256:base64` form. */
-export function hostKeyFingerprint(keyBlob: Buffer): string {
-  return `SHA256:${createHash('sha256').update(keyBlob).digest('base64').replace(/=+$/, '')}`;
-}
-
-/** The host as known_hosts names it: `host` on port 22, else `[host]:port`. */
-function knownHostsName(host: string, port: number): string {
-  return port === 22 ? host : `[${host}]:${port}`;
-}
-
-/** A known_hosts line for a host key blob (`host keytype base64`), as OpenSSH writes one. */
-export function knownHostsLine(host: string, keyBlob: Buffer): string {
-  // The blob starts with its key type as an SSH string: a 4-byte length, then the name.
-  const typeLength = keyBlob.length >= 4 ? keyBlob.readUInt32BE(0) : 0;
-  const type =
-    typeLength > 0 && typeLength < 64
-      ? keyBlob.subarray(4, 4 + typeLength).toString('latin1')
-      : 'ssh-unknown';
-  return `${host} ${type} ${keyBlob.toString('base64')}`;
-}
-
-/**
- * Fingerprints of the keys in known_hosts-style text (`hosts keytype base64 [comment]` per line, as
- * `ssh-keyscan` prints). Lines that are already fingerprints (`SHA256:…`) are taken as they are. Host
- * names are not matched: every listed key is trusted for every host of the run.
- */
-export function fingerprintsFromKnownHosts(text: string): string[] {
-  const fingerprints: string[] = [];
-  for (const raw of text.split('\n')) {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#')) continue;
-    if (/^SHA256:[A-Za-z0-9+/]{43}$/.test(line)) {
-      fingerprints.push(line);
-      continue;
-    }
-    const fields = line.split(/\s+/);
-    if (fields[0]?.startsWith('@')) continue; // @cert-authority / @revoked markers are not plain host keys
-    const blob = fields[2];
-    if (fields.length < 3 || blob === undefined || !/^[A-Za-z0-9+/]+={0,2}$/.test(blob)) continue;
-    fingerprints.push(hostKeyFingerprint(Buffer.from(blob, 'base64')));
-  }
-  return fingerprints;
-}
 
 /** HOST[:PORT] or [IPv6]:PORT → host and port. */
 export function parseHostPort(value: string, defaultPort = 22): { host: string; port: number } {
@@ -121,21 +58,6 @@ export function parseHostPort(value: string, defaultPort = 22): { host: string; 
     throw new ExecError('config', `not a HOST[:PORT]: ${JSON.stringify(value.slice(0, 100))}`);
   }
   return { host, port: portNumber };
-}
-
-function describeError(error: unknown): {
-  message: string;
-  level: string | undefined;
-  code: string | undefined;
-} {
-  if (!(error instanceof Error))
-    return { message: String(error).slice(0, MAX_ERROR_TEXT), level: undefined, code: undefined };
-  const { level, code } = error as { level?: unknown; code?: unknown };
-  return {
-    message: error.message.slice(0, MAX_ERROR_TEXT),
-    level: typeof level === 'string' ? level : undefined,
-    code: typeof code === 'string' ? code : undefined,
-  };
 }
 
 /** Rejects when `promise` has not settled within `ms`; the promise itself goes on. */
@@ -159,38 +81,12 @@ function withinTime<T>(promise: Promise<T>, ms: number, what: string): Promise<T
   });
 }
 
-/** Collects a stream's bytes up to a bound; the rest is counted and dropped. */
-class BoundedBytes {
-  private readonly chunks: Buffer[] = [];
-  private kept = 0;
-
-  add(chunk: Buffer): void {
-    const room = OUTPUT_LIMIT_BYTES - this.kept;
-    if (room <= 0) return;
-    const part = chunk.length <= room ? chunk : chunk.subarray(0, room);
-    this.chunks.push(part);
-    this.kept += part.length;
-  }
-
-  text(): string {
-    return boundOutput(Buffer.concat(this.chunks).toString('utf8'));
-  }
-}
-
-interface Exited {
-  stdout: string;
-  stderr: string;
-  exitCode: number;
-}
-
 export function createSshExec(options: SshExecOptions): RemoteExec {
   const bastion = parseHostPort(options.bastion);
   const bastionLabel = `bastion ${bastion.host}:${bastion.port}`;
   const targetUser = options.targetUser ?? options.user;
   const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
-  const policy: HostKeyPolicy = options.hostKeys ?? { mode: 'accept-on-first-use' };
-  const allowed = policy.mode === 'accept-on-first-use' ? null : new Set(policy.fingerprints);
-  const seenHostKeys = new Map<string, string>();
+  const hostKeys = hostKeyTrust(options.hostKeys ?? { mode: 'accept-on-first-use' });
 
   let auth: Promise<Auth> | null = null;
   let bastionConnection: Promise<SshClient> | null = null;
@@ -206,7 +102,7 @@ export function createSshExec(options: SshExecOptions): RemoteExec {
       } catch (error) {
         throw new ExecError(
           'config',
-          `cannot read the SSH key ${options.privateKeyPath}: ${describeError(error).message}`,
+          `cannot read the SSH key ${options.privateKeyPath}: ${describeSshError(error).message}`,
         );
       }
       const parsed = ssh2.utils.parseKey(key, options.passphrase);
@@ -243,29 +139,8 @@ export function createSshExec(options: SshExecOptions): RemoteExec {
   ): Promise<SshClient> {
     return new Promise<SshClient>((resolve, reject) => {
       const client = new ssh2.Client();
-      let rejectedKey: string | null = null;
+      const check = hostKeys.forHost(hostKeyId, knownHost, label);
       let ready = false;
-      const hostVerifier = (key: Buffer): boolean => {
-        const fingerprint = hostKeyFingerprint(key);
-        if (allowed !== null) {
-          if (allowed.has(fingerprint)) return true;
-          if (policy.mode === 'accept-new') {
-            allowed.add(fingerprint);
-            policy.record(`${knownHostsLine(knownHost, key)} ${label.replace(/\s+/g, '_')}`);
-            return true;
-          }
-          rejectedKey = `${fingerprint}, which is not pinned: add it to exec.hostKeys (or its known_hosts line to exec.knownHosts), or run once with --accept-new-host-key`;
-          return false;
-        }
-        const known = seenHostKeys.get(hostKeyId);
-        if (known === undefined) {
-          seenHostKeys.set(hostKeyId, fingerprint);
-          return true;
-        }
-        if (known === fingerprint) return true;
-        rejectedKey = `${fingerprint} differs from ${known}, which it presented earlier in this run`;
-        return false;
-      };
       client.on('ready', () => {
         ready = true;
         openClients.add(client);
@@ -273,7 +148,7 @@ export function createSshExec(options: SshExecOptions): RemoteExec {
       });
       client.on('error', (error: unknown) => {
         if (ready) return; // later errors surface through 'close' and the command that was running
-        reject(connectionError(label, config.username ?? '', error, rejectedKey));
+        reject(connectionError(label, config.username ?? '', error, check.rejected()));
       });
       client.on('close', () => {
         openClients.delete(client);
@@ -282,12 +157,12 @@ export function createSshExec(options: SshExecOptions): RemoteExec {
       try {
         client.connect({
           ...config,
-          hostVerifier,
+          hostVerifier: check.verify,
           readyTimeout: connectTimeoutMs,
           keepaliveInterval: 15_000,
         });
       } catch (error) {
-        reject(new ExecError('config', `cannot connect to ${label}: ${describeError(error).message}`));
+        reject(new ExecError('config', `cannot connect to ${label}: ${describeSshError(error).message}`));
       }
     });
   }
@@ -298,7 +173,7 @@ export function createSshExec(options: SshExecOptions): RemoteExec {
     error: unknown,
     rejectedKey: string | null,
   ): ExecError {
-    const { message, level, code } = describeError(error);
+    const { message, level, code } = describeSshError(error);
     if (rejectedKey !== null) {
       return new ExecError('host-key', `${label} presented host key ${rejectedKey}`, { cause: error });
     }
@@ -357,7 +232,7 @@ export function createSshExec(options: SshExecOptions): RemoteExec {
           reject(
             new ExecError(
               'connect',
-              `${bastionLabel} could not open a connection to ${label}: ${describeError(error).message}`,
+              `${bastionLabel} could not open a connection to ${label}: ${describeSshError(error).message}`,
             ),
           );
           return;
@@ -393,69 +268,6 @@ export function createSshExec(options: SshExecOptions): RemoteExec {
     return connecting;
   }
 
-  function execute(client: SshClient, command: string, timeoutMs: number, label: string): Promise<Exited> {
-    return new Promise<Exited>((resolve, reject) => {
-      let channel: ClientChannel | null = null;
-      let settled = false;
-      const timer = setTimeout(() => {
-        settled = true;
-        if (channel !== null) {
-          try {
-            channel.signal('KILL');
-          } catch {
-            // The server may not take signals; closing the channel below ends the session anyway.
-          }
-          channel.close();
-        }
-        reject(
-          new ExecError(
-            'timeout',
-            `the command on ${label} did not finish within ${Math.round(timeoutMs)} ms`,
-          ),
-        );
-      }, timeoutMs);
-      client.exec(command, (error, opened) => {
-        if (error) {
-          clearTimeout(timer);
-          if (!settled)
-            reject(
-              new ExecError(
-                'transport',
-                `${label} refused to run the command: ${describeError(error).message}`,
-              ),
-            );
-          settled = true;
-          return;
-        }
-        channel = opened;
-        if (settled) {
-          opened.close();
-          return;
-        }
-        const stdout = new BoundedBytes();
-        const stderr = new BoundedBytes();
-        let exitCode: number | null = null;
-        opened.on('data', (chunk: Buffer) => stdout.add(chunk));
-        opened.stderr.on('data', (chunk: Buffer) => stderr.add(chunk));
-        opened.on('exit', (code: number | null) => {
-          exitCode = typeof code === 'number' ? code : -1;
-        });
-        opened.on('close', () => {
-          clearTimeout(timer);
-          if (settled) return;
-          settled = true;
-          if (exitCode === null) {
-            reject(
-              new ExecError('transport', `the connection to ${label} closed before the command finished`),
-            );
-            return;
-          }
-          resolve({ stdout: stdout.text(), stderr: stderr.text(), exitCode });
-        });
-      });
-    });
-  }
-
   async function run(target: ExecTarget, command: string, runOptions: RunOptions): Promise<ExecResult> {
     if (closed) throw new ExecError('closed', 'the SSH transport is closed');
     checkRunOptions(runOptions);
@@ -472,7 +284,7 @@ export function createSshExec(options: SshExecOptions): RemoteExec {
       remaining(),
       `connecting to ${label}`,
     );
-    const exited = await execute(client, command, Math.max(1, remaining()), label);
+    const exited = await runOnConnection(client, command, Math.max(1, remaining()), label);
     return {
       ...exited,
       status: exited.exitCode === 0 ? 'Success' : 'Failed',

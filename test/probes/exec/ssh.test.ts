@@ -12,7 +12,8 @@ import { fileSystemType, readFile, removeFile, writeFile } from '../../../probes
 import { parseFileSystemType } from '../../../probes/exec/outputs.ts';
 import type { Stack } from '../../../config/schema.ts';
 import { execForStack } from '../../../probes/exec/execForStack.ts';
-import { createSshExec, fingerprintsFromKnownHosts, type SshExecOptions } from '../../../probes/exec/ssh.ts';
+import { createSshExec, type SshExecOptions } from '../../../probes/exec/ssh.ts';
+import { fingerprintsFromKnownHosts } from '../../../probes/exec/sshHostKeys.ts';
 import {
   ExecError,
   type ExecTarget,
