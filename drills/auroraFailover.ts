@@ -223,7 +223,7 @@ function verify(
       fix: 'connect through the cluster (writer) endpoint, not an instance endpoint',
     });
   }
-  return judgeFailover(ctx, target, {
+  return judgeFailover(ctx.evidence, target, {
     watched,
     sqlSkipped: seen.sqlSkipped,
     movedPart: 'writer-moved',

@@ -308,7 +308,7 @@ function verify(ctx: DrillContext, target: RdsFailoverTarget, seen: RdsFailoverO
       reason: `AvailabilityZone/SecondaryAvailabilityZone did not swap: ${before.az}/${before.secondaryAz} before, ${after.az}/${after.secondaryAz} after`,
     });
   }
-  return judgeFailover(ctx, target, {
+  return judgeFailover(ctx.evidence, target, {
     watched,
     sqlSkipped: seen.sqlSkipped,
     movedPart: 'endpoint-moved',

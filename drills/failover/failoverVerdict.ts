@@ -1,6 +1,6 @@
 import type { EvidenceRecorder } from '../../reports/evidence.ts';
 import { type PartProblem, recordDrillParts, recordPartsNotJudged } from '../drillParts.ts';
-import type { DrillContext, DrillOutcome } from '../experiment.ts';
+import type { DrillOutcome } from '../experiment.ts';
 import type { FailoverDrillTarget, FailoverWatchSettings } from './failoverTarget.ts';
 import type { WatchedFailover } from './watchFailover.ts';
 
@@ -99,8 +99,8 @@ export interface FailoverJudgement<P extends string> {
 
 /** Records every part and gives the verdict: the first problem fails the drill, else it passes. */
 export function judgeFailover<P extends string>(
-  ctx: DrillContext,
-  target: FailoverDrillTarget,
+  evidence: EvidenceRecorder,
+  target: Pick<FailoverDrillTarget, 'appUrl' | 'watch'>,
   judgement: FailoverJudgement<P>,
 ): DrillOutcome {
   const { watched, sqlSkipped } = judgement;
@@ -112,10 +112,10 @@ export function judgeFailover<P extends string>(
     [judgement.movedPart]: judgement.moved,
     ...clientSidePassed(watched, target.watch, sqlSkipped),
   } as Record<P | ClientSidePart, string | null>;
-  recordDrillParts(ctx.evidence, passed, problems);
+  recordDrillParts(evidence, passed, problems);
   const first = problems[0];
   if (first) {
-    for (const other of problems.slice(1)) ctx.evidence.note(`also: ${other.reason}`);
+    for (const other of problems.slice(1)) evidence.note(`also: ${other.reason}`);
     return { verdict: 'fail', reason: first.reason, ...(first.fix ? { fix: first.fix } : {}) };
   }
   const a = watched.analysis;
