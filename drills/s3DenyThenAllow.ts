@@ -3,6 +3,7 @@ import { DeleteBucketPolicyCommand, type S3Client } from '@aws-sdk/client-s3';
 import { awsCall } from '../probes/aws/awsCall.ts';
 import { getBucketPolicy, getPublicAccessBlock } from '../probes/aws/s3.ts';
 import { type HttpProbeOptions, type HttpSample, httpGet } from '../probes/http.ts';
+import { pollUntil } from '../probes/poller.ts';
 import { type DrillContext, defineDrill } from './experiment.ts';
 
 // s3.website.deny-then-allow: take the bucket policy away, watch the website endpoint turn to
@@ -41,23 +42,27 @@ async function waitForWebsite(
   wanted: (response: HttpSample) => boolean,
 ): Promise<{ afterMs: number; response: HttpSample } | null> {
   const started = performance.now();
-  let polls = 0;
-  while (performance.now() - started < target.settleTimeoutMs) {
-    polls += 1;
-    const response = await httpGet(target.websiteUrl, target.http);
-    ctx.progress.figure('website', `${response.status}`);
-    ctx.progress.figure('polls', polls);
-    if (wanted(response)) {
-      const afterMs = performance.now() - started;
-      ctx.event(
-        label,
-        `${response.status} ${response.headers['x-amz-error-code'] ?? ''} after ${Math.round(afterMs)} ms, ${polls} polls`.trim(),
-      );
-      return { afterMs, response };
-    }
-    await ctx.sleep(target.pollEveryMs);
+  const seen = await pollUntil(
+    async (index) => {
+      const response = await httpGet(target.websiteUrl, target.http);
+      ctx.progress.figure('website', `${response.status}`);
+      ctx.progress.figure('polls', index + 1);
+      return { afterMs: performance.now() - started, response };
+    },
+    (look) => wanted(look.response),
+    { everyMs: target.pollEveryMs, maxDurationMs: target.settleTimeoutMs, signal: ctx.signal },
+  );
+  // An interrupted run stops waiting here, as at its other waits, and goes on to the rollback.
+  if (seen.end === 'aborted') throw ctx.signal.reason;
+  if (seen.met && seen.last !== undefined) {
+    const { afterMs, response } = seen.last;
+    ctx.event(
+      label,
+      `${response.status} ${response.headers['x-amz-error-code'] ?? ''} after ${Math.round(afterMs)} ms, ${seen.polls} polls`.trim(),
+    );
+    return seen.last;
   }
-  ctx.event(`${label}: not seen`, `no such answer within ${target.settleTimeoutMs} ms (${polls} polls)`);
+  ctx.event(`${label}: not seen`, `no such answer within ${target.settleTimeoutMs} ms (${seen.polls} polls)`);
   return null;
 }
 
