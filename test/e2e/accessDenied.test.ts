@@ -1,31 +1,25 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseFaults } from '../../fixtures/twin/faults.ts';
-import { type RunningTwin, startTwin } from '../../fixtures/twin/startTwin.ts';
+import { afterAll, describe, expect, it } from 'vitest';
 import { catalog } from '../../suites/catalog.ts';
+import { twinForTests } from '../twinForTests.ts';
 import { labdrill, readReport } from './labdrillCommand.ts';
 
 // Credentials the stack refuses: every AWS check is an `error` that names the missing IAM action,
 // the run still completes with exit 1, and no stack trace reaches the user.
 
-let twin: RunningTwin;
+const lab = twinForTests();
 const out = mkdtempSync(join(tmpdir(), 'labdrill-denied-'));
 
-beforeAll(async () => {
-  twin = await startTwin({ faults: parseFaults('') });
-});
-
 afterAll(async () => {
-  await twin.stop();
   rmSync(out, { recursive: true, force: true });
 });
 
 describe('credentials without permission', () => {
   it('turns AccessDenied into error verdicts naming the IAM action', async () => {
-    const env = { ...twin.awsEnv, AWS_ACCESS_KEY_ID: 'AKIADENY0EXAMPLE0KEY' };
-    const result = await labdrill(['run', '--config', twin.stackFile, '--out', out], { env });
+    const env = { ...lab.twin.awsEnv, AWS_ACCESS_KEY_ID: 'AKIADENY0EXAMPLE0KEY' };
+    const result = await labdrill(['run', '--config', lab.twin.stackFile, '--out', out], { env });
     expect(result.code, result.explain()).toBe(1);
     expect(`${result.stdout}\n${result.stderr}`).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
     const report = readReport(out, result);

@@ -1,34 +1,30 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { labSampleRows } from '../../fixtures/twin/appInstance.ts';
 import { parseFaults } from '../../fixtures/twin/faults.ts';
-import { type RunningTwin, startTwin } from '../../fixtures/twin/startTwin.ts';
+import { startTwin } from '../../fixtures/twin/startTwin.ts';
 import type { CheckResult } from '../../reports/evidence.ts';
+import { twinForTests } from '../twinForTests.ts';
 import { labdrill, readReport } from './labdrillCommand.ts';
 
 // ec2.app.page against the twin's real MariaDB: the pages' SAMPLE rows are compared with the table on the
 // primary (read through rds.sql), and a stack file's expect.sampleRows raises the bar; the instances it
 // expects to answer are those AWS registers.
 
-let twin: RunningTwin;
+const lab = twinForTests();
 const out = mkdtempSync(join(tmpdir(), 'labdrill-sample-rows-'));
 
-beforeAll(async () => {
-  twin = await startTwin({ faults: parseFaults('') });
-});
-
 afterAll(async () => {
-  await twin.stop();
   rmSync(out, { recursive: true, force: true });
 });
 
-async function appPage(name: string, config = twin.stackFile): Promise<CheckResult> {
+async function appPage(name: string, config = lab.twin.stackFile): Promise<CheckResult> {
   const dir = join(out, name);
   const result = await labdrill(['run', '--config', config, '--only', 'ec2.app.page', '--out', dir], {
-    env: twin.awsEnv,
+    env: lab.twin.awsEnv,
   });
   const check = readReport(dir, result).checks.find((c) => c.id === 'ec2.app.page');
   if (!check) throw new Error(`no ec2.app.page in the report\n${result.explain()}`);
@@ -49,7 +45,7 @@ describe.sequential("ec2.app.page and the database's SAMPLE rows", () => {
   });
 
   it('fails pages that leave a row of the database out, or show one it does not hold', async () => {
-    twin.setSampleRowSource(async () => labSampleRows.slice(0, 1));
+    lab.twin.setSampleRowSource(async () => labSampleRows.slice(0, 1));
     const missing = await appPage('missing');
     expect(missing.verdict).toBe('fail');
     expect(missing.reason).toMatch(
@@ -60,7 +56,7 @@ describe.sequential("ec2.app.page and the database's SAMPLE rows", () => {
     // The other parts stand: the pages still show their metadata, no error, and every instance answered.
     expect(missing.evidence.parts.filter((p) => !p.passed).map((p) => p.name)).toEqual(['sample-rows']);
 
-    twin.setSampleRowSource(async () => [...labSampleRows, [9, 'TEST', 'NOWHERE']]);
+    lab.twin.setSampleRowSource(async () => [...labSampleRows, [9, 'TEST', 'NOWHERE']]);
     const extra = await appPage('extra');
     expect(extra.verdict).toBe('fail');
     expect(extra.reason).toMatch(
@@ -69,9 +65,9 @@ describe.sequential("ec2.app.page and the database's SAMPLE rows", () => {
   });
 
   it("fails pages with fewer rows than the stack file's expect.sampleRows", async () => {
-    twin.setSampleRowSource(async () => labSampleRows);
+    lab.twin.setSampleRowSource(async () => labSampleRows);
     const config = join(out, 'expect-three-rows.yaml');
-    writeFileSync(config, stringify({ ...twin.stack, expect: { sampleRows: 3 } }));
+    writeFileSync(config, stringify({ ...lab.twin.stack, expect: { sampleRows: 3 } }));
     const check = await appPage('three-rows', config);
     expect(check.verdict).toBe('fail');
     expect(check.reason).toMatch(

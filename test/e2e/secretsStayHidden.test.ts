@@ -1,24 +1,18 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseFaults } from '../../fixtures/twin/faults.ts';
-import { type RunningTwin, startTwin } from '../../fixtures/twin/startTwin.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { twinForTests } from '../twinForTests.ts';
 import { labdrill } from './labdrillCommand.ts';
 import { labdrillTables } from './labdrillTables.ts';
 
 // The database password and the AWS secret key reach labdrill only through the environment, and must never
 // come back out: not on the terminal, not in report.json, junit.xml, report.html, nor in the drill journal.
 
-let twin: RunningTwin;
+const lab = twinForTests();
 const dir = mkdtempSync(join(tmpdir(), 'labdrill-secrets-'));
 
-beforeAll(async () => {
-  twin = await startTwin({ faults: parseFaults('') });
-});
-
 afterAll(async () => {
-  await twin.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -31,27 +25,29 @@ function filesUnder(root: string): string[] {
 
 describe('secrets', () => {
   it('never appear in any output, report or journal', async () => {
-    const password = twin.awsEnv.LAB_DB_PASSWORD!;
-    const secretKey = twin.awsEnv.AWS_SECRET_ACCESS_KEY!;
+    const password = lab.twin.awsEnv.LAB_DB_PASSWORD!;
+    const secretKey = lab.twin.awsEnv.AWS_SECRET_ACCESS_KEY!;
     expect(password.length).toBeGreaterThanOrEqual(8);
-    expect(readFileSync(twin.stackFile, 'utf8')).not.toContain(password);
+    expect(readFileSync(lab.twin.stackFile, 'utf8')).not.toContain(password);
     const out = join(dir, 'out');
     // The SQL checks and the failover drill use the password; a run with and one without the drills.
-    const probeRun = await labdrill(['run', '--config', twin.stackFile, '--out', out], { env: twin.awsEnv });
+    const probeRun = await labdrill(['run', '--config', lab.twin.stackFile, '--out', out], {
+      env: lab.twin.awsEnv,
+    });
     // A run without --chaos leaves nothing in the student's database (rds.replica.lag's markers included).
-    expect(await labdrillTables(twin)).toEqual([]);
+    expect(await labdrillTables(lab.twin)).toEqual([]);
     const runs = [
       probeRun,
       await labdrill(
-        ['drill', 'rds-failover', '--config', twin.stackFile, '--chaos', '--out', join(dir, 'drill-out')],
+        ['drill', 'rds-failover', '--config', lab.twin.stackFile, '--chaos', '--out', join(dir, 'drill-out')],
         // Run from the scratch directory, so that the drill's journal lands there and is searched too.
-        { env: twin.awsEnv, cwd: dir },
+        { env: lab.twin.awsEnv, cwd: dir },
       ),
       // A wrong password: errors from the database must not echo what was sent either.
       await labdrill(
-        ['run', '--config', twin.stackFile, '--only', 'rds.replica.lag', '--out', join(dir, 'bad')],
+        ['run', '--config', lab.twin.stackFile, '--only', 'rds.replica.lag', '--out', join(dir, 'bad')],
         {
-          env: { ...twin.awsEnv, LAB_DB_PASSWORD: `${password}-wrong` },
+          env: { ...lab.twin.awsEnv, LAB_DB_PASSWORD: `${password}-wrong` },
         },
       ),
     ];
@@ -61,7 +57,7 @@ describe('secrets', () => {
     ];
     expect(filesUnder(dir).some((file) => file.endsWith('report.html'))).toBe(true);
     // Nor does a drill: its heartbeat table was dropped at its rollback.
-    expect(await labdrillTables(twin)).toEqual([]);
+    expect(await labdrillTables(lab.twin)).toEqual([]);
     for (const text of texts) {
       expect(text).not.toContain(password);
       expect(text).not.toContain(secretKey);
