@@ -6,7 +6,6 @@ import type { CheckResult, RunReport } from '../reports/evidence.ts';
 import { writeReportHtml } from '../reports/html/reportHtml.ts';
 import { writeJunitXml } from '../reports/junitXml.ts';
 import { buildRunReport, writeReportJson } from '../reports/runReport.ts';
-import { budgetFor } from '../suites/budgets.ts';
 import { catalog, checkIds } from '../suites/catalog.ts';
 import { type RubricTerms, stackWithRubric } from '../suites/runContext.ts';
 import { missingVerdicts } from './missingVerdicts.ts';
@@ -64,7 +63,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     results,
     runErrors,
     startedAt,
-    budgetOf: (entry) => budgetFor(entry, settings),
+    settings,
   });
   for (const result of missing) options.onCheck?.(result);
   const all = [...results, ...missing];

@@ -1,5 +1,7 @@
+import type { Settings } from '../config/settings.ts';
 import type { ErrorCode } from '../reports/errorCodes.ts';
 import { boundText, type CheckResult, emptyEvidence } from '../reports/evidence.ts';
+import { budgetFor } from '../suites/budgets.ts';
 import type { CatalogEntry } from '../suites/catalog.ts';
 
 // No check vanishes from a report: every check that was asked for but reached no labdrill verdict (its runner
@@ -14,8 +16,8 @@ export interface MissingVerdictInputs {
   runErrors: readonly string[];
   /** When the run started, for the records' start time. */
   startedAt: Date;
-  /** Each check's budget in seconds (suites/budgets.ts), so that these records carry it too. */
-  budgetOf: (entry: CatalogEntry) => number;
+  /** The run's settings, whose budgets (suites/budgets.ts) these records carry too. */
+  settings: Settings;
 }
 
 export function missingVerdicts(inputs: MissingVerdictInputs): CheckResult[] {
@@ -36,7 +38,7 @@ export function missingVerdicts(inputs: MissingVerdictInputs): CheckResult[] {
         errorCode,
         startedAt: inputs.startedAt.toISOString(),
         durationMs: 0,
-        budgetS: inputs.budgetOf(entry),
+        budgetS: budgetFor(entry, inputs.settings),
         evidence: emptyEvidence(),
       };
     });

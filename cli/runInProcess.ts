@@ -4,7 +4,6 @@ import { settingsFor } from '../config/settings.ts';
 import { CodedError } from '../reports/errorCodes.ts';
 import pLimit from 'p-limit';
 import { type CheckResult, emptyEvidence } from '../reports/evidence.ts';
-import { budgetFor } from '../suites/budgets.ts';
 import { catalog, suiteFileOf } from '../suites/catalog.ts';
 import { type CheckDefinition, reportGraceS, runsConcurrently } from '../suites/checkDefinition.ts';
 import { collectChecks, type RunContext } from '../suites/runContext.ts';
@@ -113,7 +112,7 @@ export async function runChecksInProcess(options: InProcessRunOptions): Promise<
     results,
     runErrors,
     startedAt,
-    budgetOf: (entry) => budgetFor(entry, settings),
+    settings,
   });
   for (const result of missing) options.onCheck?.(result);
   return [...results, ...missing];

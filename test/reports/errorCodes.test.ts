@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { missingVerdicts } from '../../cli/missingVerdicts.ts';
+import { settingsFor } from '../../config/settings.ts';
 import { AwsProbeError } from '../../probes/aws/awsCall.ts';
 import { DnsProbeError } from '../../probes/dnsProbeError.ts';
 import { errorCodeOf } from '../../probes/errorClassification.ts';
@@ -86,7 +87,10 @@ describe('checks without a verdict', () => {
       results: [judged],
       runErrors: ['suites/dns.probes.ts: Cannot find module'],
       startedAt,
-      budgetOf: () => 60,
+      settings: settingsFor({
+        name: 's',
+        budgets: { 'asg.scale-out.drill': 61, 'rds.multi-az': 62, 'dns.custom-domain': 63 },
+      }),
     });
     expect(records.map((r) => [r.id, r.verdict, r.errorCode])).toEqual([
       ['asg.scale-out.drill', 'error', 'internal'],
@@ -96,7 +100,7 @@ describe('checks without a verdict', () => {
     for (const record of records)
       expect(record.reason).toMatch(/never reported a verdict: suites\/dns.probes.ts: Cannot find module/);
     expect(records[0]!.title).toBe(catalogEntry('asg.scale-out.drill').title);
-    expect(records.map((r) => r.budgetS)).toEqual([60, 60, 60]);
+    expect(records.map((r) => r.budgetS)).toEqual([61, 62, 63]);
 
     const report = buildRunReport([judged, ...records], {
       version: '0',
