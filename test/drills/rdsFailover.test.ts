@@ -7,26 +7,24 @@ import { runDrill } from '../../drills/experiment.ts';
 import { defaultWatchSettings } from '../../drills/failover/failoverDefaults.ts';
 import type { FailoverDrillTarget } from '../../drills/failover/failoverTarget.ts';
 import { rdsFailoverDrill } from '../../drills/rdsFailover.ts';
-import { parseFaults } from '../../fixtures/twin/faults.ts';
 import { type TwinPace, twinPaces } from '../../fixtures/twin/pace.ts';
-import { type RunningTwin, startTwin } from '../../fixtures/twin/startTwin.ts';
+import type { RunningTwin } from '../../fixtures/twin/startTwin.ts';
 import { type AwsClients, createAwsClients } from '../../probes/aws/awsClients.ts';
 import { EvidenceRecorder } from '../../reports/evidence.ts';
+import { twinsForTests } from '../twinForTests.ts';
 
 // The drills through the real SDK against the twin's control plane and DNS server. The twin's endpoint
 // records point at simulated lab addresses (10.1.x.x) that must not be contacted, so the TCP and SQL
 // observers are off here; the real-database side is covered by test/probes/failover.
 
 let workDir = '';
-const twins: RunningTwin[] = [];
 const clientSets: AwsClients[] = [];
 
 async function twinWith(
   faults: string[] = [],
   pace: TwinPace = twinPaces.fast,
 ): Promise<{ twin: RunningTwin; clients: AwsClients }> {
-  const twin = await startTwin({ workDir, faults: parseFaults(faults.join(',')), pace });
-  twins.push(twin);
+  const twin = await startTwinWith(faults.join(','), { workDir, pace });
   Object.assign(process.env, twin.awsEnv);
   const clients = createAwsClients(twin.stack);
   clientSets.push(clients);
@@ -57,9 +55,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const clients of clientSets) clients.destroy();
-  await Promise.all(twins.map((twin) => twin.stop()));
   if (workDir) await rm(workDir, { recursive: true, force: true });
 });
+
+// After the hook above: after-all hooks run last first, so the twins stop before their work dir goes.
+const startTwinWith = twinsForTests();
 
 describe('rds.failover.drill against the twin', () => {
   it('passes on the Multi-AZ instance: DNS moves to the standby, AZs swap, events recorded', async () => {

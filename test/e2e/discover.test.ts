@@ -1,32 +1,26 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { loadStackFile } from '../../config/loadStack.ts';
 import type { Stack } from '../../config/schema.ts';
-import { parseFaults } from '../../fixtures/twin/faults.ts';
-import { type RunningTwin, startTwin } from '../../fixtures/twin/startTwin.ts';
 import { catalog } from '../../suites/catalog.ts';
+import { twinForTests } from '../twinForTests.ts';
 import { idsWithVerdict, labdrill, readReport } from './labdrillCommand.ts';
 
 // `labdrill discover` against the twin, as a user runs it against AWS: the real command, the unchanged
 // SDK pointed at the twin by AWS_ENDPOINT_URL_*, then `labdrill run` on the file it wrote.
 
-let twin: RunningTwin;
+const lab = twinForTests();
 const dir = mkdtempSync(join(tmpdir(), 'labdrill-discover-'));
 const region = 'ap-northeast-2';
 
-beforeAll(async () => {
-  twin = await startTwin({ faults: parseFaults('') });
-});
-
 afterAll(async () => {
-  await twin?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
-const discover = (args: string[], env: NodeJS.ProcessEnv = twin.awsEnv) =>
+const discover = (args: string[], env: NodeJS.ProcessEnv = lab.twin.awsEnv) =>
   labdrill(['discover', '--region', region, ...args], { env, timeoutMs: 60_000 });
 
 describe('labdrill discover on the twin', () => {
@@ -36,7 +30,7 @@ describe('labdrill discover on the twin', () => {
     expect(result.code, result.explain()).toBe(0);
     const text = readFileSync(out, 'utf8');
     const stack = loadStackFile(out);
-    const { state } = twin;
+    const { state } = lab.twin;
     expect(stack).toMatchObject({
       name: 'lab-vpc',
       region,
@@ -49,7 +43,7 @@ describe('labdrill discover on the twin', () => {
         expectedTargets: state.instances.length,
       },
       asg: { name: state.autoScalingGroup.name },
-      rds: { instance: twin.stack.rds?.instance, replica: twin.stack.rds?.replica },
+      rds: { instance: lab.twin.stack.rds?.instance, replica: lab.twin.stack.rds?.replica },
       efs: { fileSystemId: state.efs.fileSystemId, path: '/var/www/html/efs', urlPath: '/efs/' },
       // ap-northeast-2 spells the website endpoint with a dot.
       s3: {
@@ -67,7 +61,7 @@ describe('labdrill discover on the twin', () => {
 
   it('finds the distribution through GetDistribution when the list leaves its origins out', async () => {
     // Another AWS implementation: ListDistributions summaries without Origins.
-    const { operations } = twin.controlPlane;
+    const { operations } = lab.twin.controlPlane;
     const list = operations.handlerFor('cloudfront', 'ListDistributions')!;
     operations.defineOperation('cloudfront', 'ListDistributions', async (params, context) => {
       const answer = (await list(params, context)) as {
@@ -81,8 +75,8 @@ describe('labdrill discover on the twin', () => {
       const result = await discover(['--name-prefix', 'lab-vpc', '--out', out]);
       expect(result.code, result.explain()).toBe(0);
       expect(loadStackFile(out).cloudfront).toEqual({
-        url: `https://${twin.state.distribution.domainName}/`,
-        distributionId: twin.state.distribution.id,
+        url: `https://${lab.twin.state.distribution.domainName}/`,
+        distributionId: lab.twin.state.distribution.id,
       });
     } finally {
       operations.defineOperation('cloudfront', 'ListDistributions', list);
@@ -111,11 +105,11 @@ describe('labdrill discover on the twin', () => {
     // tunnel or proxy is in the same place. Their file holds only what discovery cannot know.
     const own: Stack = {
       name: 'kim-lab',
-      s3: { websiteUrl: twin.stack.s3!.websiteUrl! },
-      cloudfront: { url: twin.stack.cloudfront!.url! },
-      alb: { url: twin.stack.alb!.url! },
-      ec2: { instanceUrls: twin.stack.ec2!.instanceUrls! },
-      dns: twin.stack.dns!,
+      s3: { websiteUrl: lab.twin.stack.s3!.websiteUrl! },
+      cloudfront: { url: lab.twin.stack.cloudfront!.url! },
+      alb: { url: lab.twin.stack.alb!.url! },
+      ec2: { instanceUrls: lab.twin.stack.ec2!.instanceUrls! },
+      dns: lab.twin.stack.dns!,
     };
     const mergeFile = join(dir, 'mine.yaml');
     writeFileSync(mergeFile, stringify(own));
@@ -124,15 +118,15 @@ describe('labdrill discover on the twin', () => {
     expect(found.code, found.explain()).toBe(0);
     const stack = loadStackFile(stackFile);
     expect(stack.name).toBe('kim-lab');
-    expect(stack.alb?.url).toBe(twin.stack.alb!.url);
-    expect(stack.alb?.name).toBe(twin.state.loadBalancer.name);
-    expect(stack.rds?.replica).toBe(twin.stack.rds!.replica);
+    expect(stack.alb?.url).toBe(lab.twin.stack.alb!.url);
+    expect(stack.alb?.name).toBe(lab.twin.state.loadBalancer.name);
+    expect(stack.rds?.replica).toBe(lab.twin.stack.rds!.replica);
     const text = readFileSync(stackFile, 'utf8');
     expect(text).toMatch(/^# alb\.url: kept .* from mine\.yaml; discovery found http:\/\/lab-vpc-alb-asg/m);
     expect(text).not.toMatch(/^# dns:/m);
 
     const out = join(dir, 'run');
-    const run = await labdrill(['run', '--config', stackFile, '--out', out], { env: twin.awsEnv });
+    const run = await labdrill(['run', '--config', stackFile, '--out', out], { env: lab.twin.awsEnv });
     const report = readReport(out, run);
     expect(idsWithVerdict(report, ['fail', 'error']), run.stdout).toEqual([]);
     expect(run.code, run.explain()).toBe(0);
@@ -185,7 +179,7 @@ describe('labdrill discover refuses', () => {
 
   it('and exits 1 with one line naming the IAM action when AWS denies a read', async () => {
     const out = join(dir, 'denied.yaml');
-    const env = { ...twin.awsEnv, AWS_ACCESS_KEY_ID: 'AKIADENY0EXAMPLE0KEY' };
+    const env = { ...lab.twin.awsEnv, AWS_ACCESS_KEY_ID: 'AKIADENY0EXAMPLE0KEY' };
     const result = await discover(['--out', out], env);
     expect(result.code, result.explain()).toBe(1);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
