@@ -41,7 +41,12 @@ Examples:
           );
           return runAndReport(twin.stackFile, flags, faults.names());
         },
-        { pace: flags.pace, ...(flags.twinLog ? { logFile: flags.twinLog } : {}) },
+        {
+          pace: flags.pace,
+          // Only aurora.failover.drill needs the Aurora cluster's servers, and without --chaos it is skipped.
+          auroraServers: flags.chaos === true,
+          ...(flags.twinLog ? { logFile: flags.twinLog } : {}),
+        },
       );
     });
 }

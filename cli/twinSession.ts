@@ -31,6 +31,8 @@ export interface TwinSessionOptions {
   /** Appends the twin's own log (every request it serves, every AWS call, start-up and failures) here. */
   logFile?: string;
   pace?: TwinPaceName;
+  /** Run the Aurora cluster on servers of its own (startTwin's auroraServers); true unless set. */
+  auroraServers?: boolean;
 }
 
 /** A line writer into `file` (appended, buffered), or nothing when no file is given. */
@@ -55,6 +57,7 @@ export async function withTwin<T>(
     twin = await startTwin({
       faults,
       pace: twinPaces[options.pace ?? 'fast'],
+      auroraServers: options.auroraServers ?? true,
       ...(twinLog.log ? { log: twinLog.log } : {}),
     });
   } catch (error) {
