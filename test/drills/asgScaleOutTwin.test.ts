@@ -5,34 +5,32 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asgScaleOutDrill } from '../../drills/asgScaleOut.ts';
 import { runDrill } from '../../drills/experiment.ts';
 import { twinCredentials } from '../../fixtures/twin/aws/access.ts';
-import { type RunningTwin, startTwin } from '../../fixtures/twin/startTwin.ts';
 import { describeAutoScalingGroup } from '../../probes/aws/autoScaling.ts';
 import { type AwsClients, createAwsClients } from '../../probes/aws/awsClients.ts';
+import { twinForTests } from '../twinForTests.ts';
 
 // The scale-out drill's wiring against the twin through the unchanged SDK: steady state, the journalled
 // capacity undo, load through the ALB only, the group polled into series, and the rollback putting the
 // sizes back. The verdict depends on how far the twin's elasticity goes, so it is not asserted here.
 
-let twin: RunningTwin;
+const lab = twinForTests();
 let clients: AwsClients;
 let dir: string;
 
 beforeAll(async () => {
-  twin = await startTwin();
-  clients = createAwsClients(twin.stack, { credentials: twinCredentials });
+  clients = createAwsClients(lab.twin.stack, { credentials: twinCredentials });
   dir = mkdtempSync(join(tmpdir(), 'labdrill-scale-out-'));
 });
 
 afterAll(async () => {
   clients?.destroy();
-  await twin?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 describe('asg.scale-out.drill on the twin', () => {
   it('loads only the ALB within its caps, records the series and puts the group back', async () => {
-    const groupName = twin.stack.asg?.name ?? '';
-    const albUrl = twin.stack.alb?.url ?? '';
+    const groupName = lab.twin.stack.asg?.name ?? '';
+    const albUrl = lab.twin.stack.alb?.url ?? '';
     const before = await describeAutoScalingGroup(clients.autoScaling, groupName);
     const drill = asgScaleOutDrill({
       groupName,

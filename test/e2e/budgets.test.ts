@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { parseFaults } from '../../fixtures/twin/faults.ts';
-import { type RunningTwin, startTwin } from '../../fixtures/twin/startTwin.ts';
+import { startTwin } from '../../fixtures/twin/startTwin.ts';
+import { twinForTests } from '../twinForTests.ts';
 import { labdrill, readReport } from './labdrillCommand.ts';
 import { labdrillTables } from './labdrillTables.ts';
 
@@ -12,24 +12,22 @@ import { labdrillTables } from './labdrillTables.ts';
 // error / budget-exceeded in every report format, the drill's rollback completed, `labdrill restore` finds
 // nothing to do, and the stack reads as before. Alone (`labdrill drill`) and with a drill after it.
 
-let twin: RunningTwin;
+const lab = twinForTests();
 let originalPolicy: string | null;
 const dir = mkdtempSync(join(tmpdir(), 'labdrill-budgets-'));
 
 beforeAll(async () => {
-  twin = await startTwin({ faults: parseFaults('') });
-  await twin.servers.loadBalancer.waitForHealthy({ timeoutMs: 10_000 });
-  originalPolicy = twin.state.bucket.policy;
+  await lab.twin.servers.loadBalancer.waitForHealthy({ timeoutMs: 10_000 });
+  originalPolicy = lab.twin.state.bucket.policy;
 });
 
 afterAll(async () => {
-  await twin.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
 function stackWith(name: string, budgets: Record<string, number>): { config: string; journal: string } {
   // A YAML document edited in place for the test
-  const stack = parse(readFileSync(twin.stackFile, 'utf8')) as Record<string, any>;
+  const stack = parse(readFileSync(lab.twin.stackFile, 'utf8')) as Record<string, any>;
   const journal = join(dir, `${name}.journal.jsonl`);
   stack.budgets = budgets;
   stack.chaos = { allow: true, journal };
@@ -43,11 +41,11 @@ function stackWith(name: string, budgets: Record<string, number>): { config: str
 /** The stack as it was before a drill: every kind's own reading of "back where it started". */
 async function expectStackAsBefore(): Promise<void> {
   const deadline = Date.now() + 60_000;
-  const rds = () => twin.state.rds.instances.every((db) => db.status === 'available');
-  const cluster = () => twin.state.rds.clusters.every((c) => c.status === 'available');
+  const rds = () => lab.twin.state.rds.instances.every((db) => db.status === 'available');
+  const cluster = () => lab.twin.state.rds.clusters.every((c) => c.status === 'available');
   const group = () =>
-    twin.state.autoScalingGroup.desiredCapacity === 2 &&
-    twin.state.loadBalancer.targetGroup.targets.filter((t) => t.state === 'healthy').length >= 2;
+    lab.twin.state.autoScalingGroup.desiredCapacity === 2 &&
+    lab.twin.state.loadBalancer.targetGroup.targets.filter((t) => t.state === 'healthy').length >= 2;
   while (!(rds() && cluster() && group()) && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
@@ -56,14 +54,14 @@ async function expectStackAsBefore(): Promise<void> {
     cluster: true,
     group: true,
   });
-  expect(twin.state.bucket.policy).toBe(originalPolicy);
-  expect(await labdrillTables(twin)).toEqual([]);
+  expect(lab.twin.state.bucket.policy).toBe(originalPolicy);
+  expect(await labdrillTables(lab.twin)).toEqual([]);
 }
 
 async function expectNothingToRestore(
   config: string,
   journal: string,
-  env: Record<string, string> = twin.awsEnv,
+  env: Record<string, string> = lab.twin.awsEnv,
 ): Promise<void> {
   const restore = await labdrill(['restore', '--config', config, '--journal', journal], { env });
   expect(restore.code, restore.explain()).toBe(0);
@@ -91,7 +89,7 @@ describe('check budgets', () => {
     const { config, journal } = stackWith('alone', { 'asg.scale-out.drill': 6 });
     const out = join(dir, 'alone');
     const result = await labdrill(['drill', 'scale-out', '--config', config, '--chaos', '--out', out], {
-      env: twin.awsEnv,
+      env: lab.twin.awsEnv,
     });
     expect(result.code, result.explain()).toBe(1);
     expect(result.stdout).toMatch(/\[budget-exceeded\]/);
@@ -111,7 +109,7 @@ describe('check budgets', () => {
       const { config, journal } = stackWith(`alone-${name}`, { [id]: 6 });
       const out = join(dir, `alone-${name}`);
       const result = await labdrill(['drill', name, '--config', config, '--chaos', '--out', out], {
-        env: twin.awsEnv,
+        env: lab.twin.awsEnv,
       });
       expect(result.code, result.explain()).toBe(1);
       expectBudgetExceededEverywhere(out, id, 6);
@@ -163,7 +161,7 @@ describe('check budgets', () => {
       const out = join(dir, name);
       const result = await labdrill(
         ['run', '--config', config, '--chaos', '--only', `${id},asg.self-heal.drill`, '--out', out],
-        { env: twin.awsEnv, timeoutMs: 100_000 },
+        { env: lab.twin.awsEnv, timeoutMs: 100_000 },
       );
       expectBudgetExceededEverywhere(out, id, 6);
       const selfHeal = readReport(out, result).checks.find((c) => c.id === 'asg.self-heal.drill')!;
@@ -179,7 +177,7 @@ describe('check budgets', () => {
     const result = await labdrill(
       ['run', '--config', config, '--only', 'cf.speedup,cf.origin', '--out', out],
       {
-        env: twin.awsEnv,
+        env: lab.twin.awsEnv,
       },
     );
     expect(result.code, result.explain()).toBe(1);
