@@ -1,28 +1,23 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { twinPaces } from '../../fixtures/twin/pace.ts';
-import { type RunningTwin, startTwin } from '../../fixtures/twin/startTwin.ts';
 import type { CheckResult } from '../../reports/evidence.ts';
 import { labdrill, readReport } from '../e2e/labdrillCommand.ts';
 import { labdrillTables } from '../e2e/labdrillTables.ts';
+import { twinForTests } from '../twinForTests.ts';
 
 // The drills against a twin at AWS's own pace, with labdrill's default thresholds: a target-tracking
 // scale-out of several minutes, a Multi-AZ failover of 60–120 s with a late AZ swap, and a self-heal that
 // waits for ELB's 30 s health checks. Each must pass, and what it measured must match what the twin did.
 
-let twin: RunningTwin;
+const lab = twinForTests({ pace: twinPaces.aws });
 const dir = mkdtempSync(join(tmpdir(), 'labdrill-aws-pace-'));
 const drills = ['asg.scale-out.drill', 'rds.failover.drill', 'asg.self-heal.drill'];
 
-beforeAll(async () => {
-  twin = await startTwin({ pace: twinPaces.aws });
-});
-
 afterAll(async () => {
-  await twin?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -38,7 +33,7 @@ describe('drills at AWS pace', () => {
   it(
     'passes scale-out, failover and self-heal with the default thresholds, and measures what the twin did',
     async () => {
-      const stack = parse(readFileSync(twin.stackFile, 'utf8')) as Record<string, unknown>;
+      const stack = parse(readFileSync(lab.twin.stackFile, 'utf8')) as Record<string, unknown>;
       // No shortened thresholds at AWS pace: labdrill's own defaults apply.
       expect(stack.thresholds).toBeUndefined();
       const journal = join(dir, 'journal.jsonl');
@@ -49,7 +44,7 @@ describe('drills at AWS pace', () => {
       const startedAt = Date.now();
       const result = await labdrill(
         ['run', '--config', config, '--chaos', '--only', drills.join(','), '--out', out],
-        { env: twin.awsEnv, timeoutMs: 38 * 60_000 },
+        { env: lab.twin.awsEnv, timeoutMs: 38 * 60_000 },
       );
       const report = readReport(out, result);
       const byId = new Map(report.checks.map((c) => [c.id, c]));
@@ -60,7 +55,7 @@ describe('drills at AWS pace', () => {
       expect(result.code, result.explain()).toBe(0);
 
       // The failover: labdrill's figure for the DNS swap against the twin's own record of it.
-      const failovers = twin.database.groundTruth().failovers;
+      const failovers = lab.twin.database.groundTruth().failovers;
       expect(failovers).toHaveLength(1);
       const truth = failovers[0]!;
       const switchedAfterS = (truth.dnsSwitchedAt! - truth.startedAt) / 1000;
@@ -86,7 +81,7 @@ describe('drills at AWS pace', () => {
         measurement(scaleOut, 'healthy in target group after load start') -
         measurement(scaleOut, 'instance InService after load start');
       expect(healthS).toBeGreaterThanOrEqual(4 * 30 - 5);
-      const launches = twin.state.autoScalingGroup.activities.filter(
+      const launches = lab.twin.state.autoScalingGroup.activities.filter(
         (a) => a.startTime.getTime() >= startedAt && /AlarmHigh/.test(a.cause),
       );
       expect(launches.length).toBeGreaterThanOrEqual(2);
@@ -99,12 +94,12 @@ describe('drills at AWS pace', () => {
 
       // Every drill put the stack back: nothing pending, the group at its size, the same writer AZ as after.
       const restore = await labdrill(['restore', '--config', config, '--journal', journal], {
-        env: twin.awsEnv,
+        env: lab.twin.awsEnv,
       });
       expect(restore.code, restore.explain()).toBe(0);
-      expect(twin.state.autoScalingGroup.desiredCapacity).toBe(2);
+      expect(lab.twin.state.autoScalingGroup.desiredCapacity).toBe(2);
       // The failover's heartbeat table was journalled and dropped at the rollback.
-      expect(await labdrillTables(twin)).toEqual([]);
+      expect(await labdrillTables(lab.twin)).toEqual([]);
     },
     40 * 60_000,
   );

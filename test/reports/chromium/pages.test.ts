@@ -2,12 +2,11 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseFaults } from '../../../fixtures/twin/faults.ts';
 import { hostilePayloads } from '../../../fixtures/twin/hostileStrings.ts';
-import { type RunningTwin, startTwin } from '../../../fixtures/twin/startTwin.ts';
 import { buildClassSummary } from '../../../reports/grading/classSummary.ts';
 import { writeSummaryFiles } from '../../../reports/grading/summaryFiles.ts';
 import { labdrill, readReport } from '../../e2e/labdrillCommand.ts';
+import { twinForTests } from '../../twinForTests.ts';
 import { fakeGrade, writeStudentRun } from '../grading/fakeGrades.ts';
 import {
   type Browser,
@@ -70,17 +69,16 @@ async function keepScreenshotAndPdf(visit: PageVisit, name: string, mustContain:
 }
 
 describe('report.html of a real run against a twin with hostile strings planted', () => {
-  let twin: RunningTwin;
+  const lab = twinForTests({ hostileStrings: true });
   let out: string;
   let visit: PageVisit;
 
   beforeAll(async () => {
-    twin = await startTwin({ faults: parseFaults(''), hostileStrings: true });
     out = join(work, 'run');
     const result = await labdrill(
-      ['run', '--config', twin.stackFile, '--rubric', 'lamp-alb-efs', '--out', out],
+      ['run', '--config', lab.twin.stackFile, '--rubric', 'lamp-alb-efs', '--out', out],
       {
-        env: twin.awsEnv,
+        env: lab.twin.awsEnv,
         timeoutMs: 150_000,
       },
     );
@@ -89,10 +87,6 @@ describe('report.html of a real run against a twin with hostile strings planted'
     readReport(out, result);
     visit = await openFile(browser, join(out, 'report.html'));
   }, 240_000);
-
-  afterAll(async () => {
-    await twin?.stop();
-  });
 
   it('renders with no error, no dialog and no request but the file itself', () => {
     expectQuietPage(visit);
@@ -111,12 +105,12 @@ describe('report.html of a real run against a twin with hostile strings planted'
     const row = hostilePayloads.sampleRow.name.replace(/[()]/g, '\\$&');
     const escapedRow = row.replace(/</g, '&lt;').replace(/>/g, '&gt;');
     expect(text).toMatch(new RegExp(`${row}|${escapedRow}`));
-    expect(await visit.page.title()).toBe(`labdrill: ${twin.stack.name}`);
+    expect(await visit.page.title()).toBe(`labdrill: ${lab.twin.stack.name}`);
     expect(visit.dialogs).toEqual([]);
   });
 
   it('leaves a screenshot and prints to a PDF that holds the stack name', async () => {
-    await keepScreenshotAndPdf(visit, 'report', twin.stack.name);
+    await keepScreenshotAndPdf(visit, 'report', lab.twin.stack.name);
     expectQuietPage(visit);
   }, 120_000);
 });

@@ -1,25 +1,19 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseFaults } from '../../../fixtures/twin/faults.ts';
-import { type RunningTwin, startTwin } from '../../../fixtures/twin/startTwin.ts';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { Grade } from '../../../reports/grading/gradeModel.ts';
 import { labdrill, readReport } from '../../e2e/labdrillCommand.ts';
+import { twinForTests } from '../../twinForTests.ts';
 
 // `labdrill run --rubric` as a student runs it on their own stack (the twin): grade.json, the score in the
 // terminal and first in report.html, the autograder's files, the GitHub job summary; bad flags stop the run
 // before anything runs.
 
-let twin: RunningTwin;
+const lab = twinForTests({ faults: 'alb-sticky' }, 180_000);
 const dir = mkdtempSync(join(tmpdir(), 'labdrill-run-rubric-'));
 
-beforeAll(async () => {
-  twin = await startTwin({ faults: parseFaults('alb-sticky') });
-}, 180_000);
-
 afterAll(async () => {
-  await twin?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -32,7 +26,7 @@ describe('labdrill run --rubric', () => {
       [
         'run',
         '--config',
-        twin.stackFile,
+        lab.twin.stackFile,
         '--out',
         out,
         '--only',
@@ -42,7 +36,7 @@ describe('labdrill run --rubric', () => {
         '--autograder',
         'gradescope',
       ],
-      { env: { ...twin.awsEnv, GITHUB_STEP_SUMMARY: summary }, timeoutMs: 300_000 },
+      { env: { ...lab.twin.awsEnv, GITHUB_STEP_SUMMARY: summary }, timeoutMs: 300_000 },
     );
     // Sticky sessions: round robin fails, so the exit code is the run's 1.
     expect(result.code, result.explain()).toBe(1);
@@ -82,7 +76,7 @@ describe('labdrill run --rubric', () => {
     const bad = await labdrill([
       'run',
       '--config',
-      twin.stackFile,
+      lab.twin.stackFile,
       '--out',
       out,
       '--rubric',
@@ -95,7 +89,7 @@ describe('labdrill run --rubric', () => {
     const lonely = await labdrill([
       'run',
       '--config',
-      twin.stackFile,
+      lab.twin.stackFile,
       '--out',
       out,
       '--autograder',
@@ -108,7 +102,7 @@ describe('labdrill run --rubric', () => {
     const unknown = await labdrill([
       'run',
       '--config',
-      twin.stackFile,
+      lab.twin.stackFile,
       '--rubric',
       'rds',
       '--autograder',
