@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { parseFaults } from '../../fixtures/twin/faults.ts';
-import { type RunningTwin, startTwin } from '../../fixtures/twin/startTwin.ts';
+import type { RunningTwin } from '../../fixtures/twin/startTwin.ts';
 import type { ClassSummary, Grade } from '../../reports/grading/gradeModel.ts';
+import { twinsForTests } from '../twinForTests.ts';
 import { labdrill } from './labdrillCommand.ts';
 
 // A class graded end to end: three twins at once (healthy, alb-sticky, s3-no-policy), a student whose stack
@@ -38,7 +38,7 @@ const expected = {
 } as const;
 
 const work = mkdtempSync(join(tmpdir(), 'labdrill-grade-'));
-const twins: RunningTwin[] = [];
+const twinWith = twinsForTests();
 const env: NodeJS.ProcessEnv = {};
 
 /** The twin's stack file with its own password variable (each twin's database has its own password). */
@@ -61,9 +61,8 @@ function studentStack(
 
 beforeAll(async () => {
   const [healthy, sticky, noPolicy] = await Promise.all(
-    ['', 'alb-sticky', 's3-no-policy'].map((faults) => startTwin({ faults: parseFaults(faults) })),
+    ['', 'alb-sticky', 's3-no-policy'].map((faults) => twinWith(faults)),
   );
-  twins.push(healthy!, sticky!, noPolicy!);
   // The twins' fake credentials and region; each stack file names its own twin's endpoints.
   for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION'])
     env[key] = healthy!.awsEnv[key];
@@ -93,7 +92,6 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
-  await Promise.all(twins.map((twin) => twin.stop()));
   rmSync(work, { recursive: true, force: true });
 });
 
