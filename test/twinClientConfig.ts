@@ -1,7 +1,7 @@
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { twinCredentials } from '../fixtures/twin/aws/access.ts';
-import type { AwsEndpoint } from '../fixtures/twin/aws/server.ts';
 import type { RunningTwin } from '../fixtures/twin/startTwin.ts';
+import type { AwsEndpointForTests } from './twinForTests.ts';
 
 // How a wire test points a real SDK v3 client at a twin, or at a bare AWS endpoint of the twin's: its URL and
 // region, the twin's fake credentials unless others are given, and a single attempt, so that the answer the
@@ -15,7 +15,7 @@ export interface TwinClientConfig {
 }
 
 export function twinClientConfig(
-  at: RunningTwin | AwsEndpoint,
+  at: RunningTwin | AwsEndpointForTests,
   credentials: AwsCredentialIdentity = twinCredentials,
 ): TwinClientConfig {
   const [endpoint, region] =

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll } from 'vitest';
+import { type AwsEndpoint, type AwsEndpointOptions, startAwsEndpoint } from '../fixtures/twin/aws/server.ts';
 import { parseFaults } from '../fixtures/twin/faults.ts';
 import { type RunningTwin, type StartTwinOptions, startTwin } from '../fixtures/twin/startTwin.ts';
 
-// How labdrill's own tests start twins: every twin a test file starts is stopped after the file's (or the
-// describe block's) tests, so no file leaves servers or MariaDB processes behind. Faults are written as
-// `--faults` takes them.
+// How labdrill's own tests start twins, or only a twin's AWS endpoint: whatever a test file starts is stopped
+// after the file's (or the describe block's) tests, so no file leaves servers or MariaDB processes behind.
+// Faults are written as `--faults` takes them.
 
 /** startTwin's options, with the faults as text ('alb-sticky,s3-no-policy'). */
 export type TwinTestOptions = Omit<StartTwinOptions, 'faults'> & { faults?: string };
@@ -52,6 +53,31 @@ export function twinForTests(
     get twin(): RunningTwin {
       if (!started) throw new Error('the twin is not started yet: read it in a test or a later hook');
       return started;
+    },
+  };
+}
+
+/** Where a test reaches an AWS endpoint started for it. */
+export interface AwsEndpointForTests {
+  readonly url: string;
+}
+
+/**
+ * A twin's AWS endpoint alone, on `options` (the codec and access tests' own operations): listening before
+ * the tests and closed after them. Read `url` in tests and later hooks.
+ */
+export function awsEndpointForTests(options: AwsEndpointOptions): AwsEndpointForTests {
+  let started: AwsEndpoint | undefined;
+  beforeAll(async () => {
+    started = await startAwsEndpoint(options);
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+  return {
+    get url(): string {
+      if (!started) throw new Error('the endpoint is not listening yet: read it in a test or a later hook');
+      return started.url;
     },
   };
 }
