@@ -14,6 +14,7 @@
 // The file reads as the experiment: steady state, method, verify, rollback; then the method's steps. The
 // ramp, the observation, the verdict and the evidence are their own modules (scaleOut*.ts).
 
+import { defaults } from '../config/defaults.ts';
 import { waitForAlarmsToClear } from '../probes/asgObservation/alarmWait.ts';
 import { GroupObserver, pollIntervalFor } from '../probes/asgObservation/groupObserver.ts';
 import {
@@ -26,17 +27,12 @@ import {
 import { analyzeScaleOut, type ServedSecond } from '../probes/asgObservation/scaleOutTimeline.ts';
 import type { HttpProbeOptions } from '../probes/http.ts';
 import type { PagePatterns } from '../probes/page.ts';
-import {
-  SCALE_OUT_MAX_SERIES_ROWS,
-  SCALE_OUT_OBSERVE_MARGIN_S,
-  type ScaleOutLoadCaps,
-} from './asgDrillDefaults.ts';
 import { asgSteadyState } from './asgSteadyState.ts';
 import { scaleOutCoolDownS } from './drillPhases.ts';
 import { type DrillContext, defineDrill } from './experiment.ts';
 import { figuresOf, recordScaleOutEvidence, type SeriesRow } from './scaleOutEvidence.ts';
 import { observeBeforeLoad, readyNewInstances, type ScaleOutObservation } from './scaleOutObservation.ts';
-import { rampLevels, runRamp } from './scaleOutRamp.ts';
+import { rampLevels, runRamp, type ScaleOutLoadCaps } from './scaleOutRamp.ts';
 import { judgeScaleOut, round1, scaleOutParts } from './scaleOutVerdict.ts';
 import type { UndoAction } from './undoActions.ts';
 
@@ -166,7 +162,7 @@ async function loadUntilScaledOut(
     read: () =>
       readGroup(target.reads, target.groupName, { cpu: target.cpu ?? defaultCpuQuery, activities: 20 }),
     everyMs,
-    maxDurationMs: (target.timeoutS + SCALE_OUT_OBSERVE_MARGIN_S) * 1000,
+    maxDurationMs: (target.timeoutS + defaults.scaleOut.observeMarginS) * 1000,
     signal: ctx.signal,
     ignoreActivityIds: historyIds,
     onSnapshot: (s) => {
@@ -224,7 +220,7 @@ async function loadUntilScaledOut(
         onSecond: (s, atMs) => {
           served.push({ atMs, targets: s.targets });
           for (const [id, count] of Object.entries(s.targets)) if (count > 0) seenServing.add(id);
-          if (rows.length < SCALE_OUT_MAX_SERIES_ROWS)
+          if (rows.length < defaults.scaleOut.maxSeriesRows)
             rows.push({
               atMs,
               rps: s.rps,

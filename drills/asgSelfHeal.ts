@@ -9,6 +9,7 @@
 
 import { TerminateInstanceInAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
 import { StopInstancesCommand } from '@aws-sdk/client-ec2';
+import { defaults } from '../config/defaults.ts';
 import { servingGaps, startServingPoller } from '../probes/asgObservation/albServing.ts';
 import { GroupObserver, pollIntervalFor } from '../probes/asgObservation/groupObserver.ts';
 import {
@@ -24,11 +25,6 @@ import { awsCall } from '../probes/aws/awsCall.ts';
 import type { HttpProbeOptions } from '../probes/http.ts';
 import type { PagePatterns } from '../probes/page.ts';
 import { pollUntil } from '../probes/poller.ts';
-import {
-  SELF_HEAL_ANSWER_TIMEOUT_MS,
-  SELF_HEAL_OBSERVE_MARGIN_S,
-  SELF_HEAL_SERVING_EVERY_MS,
-} from './asgDrillDefaults.ts';
 import { asgSteadyState } from './asgSteadyState.ts';
 import { type DrillContext, defineDrill } from './experiment.ts';
 import { recordSelfHealEvidence } from './selfHealEvidence.ts';
@@ -60,7 +56,7 @@ export interface SelfHealDrillTarget {
 
 export function asgSelfHealDrill(target: SelfHealDrillTarget) {
   const everyMs = target.pollEveryMs ?? pollIntervalFor(target.timeoutS);
-  const servingEveryMs = target.servingEveryMs ?? SELF_HEAL_SERVING_EVERY_MS;
+  const servingEveryMs = target.servingEveryMs ?? defaults.selfHeal.servingEveryMs;
 
   return defineDrill<SelfHealObservation | null>({
     id: 'asg.self-heal.drill',
@@ -84,13 +80,13 @@ export function asgSelfHealDrill(target: SelfHealDrillTarget) {
         chosen: { ...lost },
       });
 
-      const watchMs = (target.timeoutS + SELF_HEAL_OBSERVE_MARGIN_S) * 1000;
+      const watchMs = (target.timeoutS + defaults.selfHeal.observeMarginS) * 1000;
       const poller = startServingPoller({
         url: target.albUrl,
         http: {
           ...target.http,
           retries: 0,
-          timeoutMs: Math.min(target.http.timeoutMs, SELF_HEAL_ANSWER_TIMEOUT_MS),
+          timeoutMs: Math.min(target.http.timeoutMs, defaults.selfHeal.answerTimeoutMs),
         },
         everyMs: servingEveryMs,
         maxRequests: Math.ceil(watchMs / servingEveryMs) + 10,

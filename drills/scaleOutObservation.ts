@@ -3,6 +3,7 @@
 // the group did; the verdict (scaleOutVerdict.ts) judges it.
 
 import type { ScalingPolicy } from '@aws-sdk/client-auto-scaling';
+import { defaults } from '../config/defaults.ts';
 import type { StopReason } from '../loadgen/index.ts';
 import {
   type AsgReadClients,
@@ -14,7 +15,6 @@ import {
 import type { ScaleOutTimeline } from '../probes/asgObservation/scaleOutTimeline.ts';
 import { targetGroupLabel } from '../probes/asgObservation/targetGroupName.ts';
 import { describePolicies, describeScalingActivities } from '../probes/aws/autoScaling.ts';
-import { LAB_CPU_TARGET } from './asgDrillDefaults.ts';
 
 export interface ScaleOutObservation {
   groupName: string;
@@ -102,7 +102,7 @@ export async function observeBeforeLoad(
     targetGroups: targetGroupLabel(group.targetGroupArns),
     attached: group.targetGroupArns.length > 0,
     policy,
-    cpuTarget: policy?.targetValue ?? options.expectedCpuTarget ?? LAB_CPU_TARGET,
+    cpuTarget: policy?.targetValue ?? options.expectedCpuTarget ?? defaults.expect.asg.cpuTarget,
     original,
     blocked: blockedBy(original.min, original.desired, original.max),
     cpuReached: false,

@@ -1,28 +1,35 @@
 // The scale-out drill's load: the lab's `ab -n 200000 -c 1000 http://ALB/` as a ramp through the ALB only.
-// Each step holds a level of connections (1/16, 1/4, then all of the cap) for a tenth of the time limit,
-// until average CPU passes the target; then the level holds until the drill's `done` says the load has done
+// Each step holds a level of connections (1/16, 1/4, then all of the cap) for a tenth of the time limit
+// (scaleOut in config/defaults.ts), until average CPU passes the target; then the level holds until the drill's `done` says the load has done
 // its job, or the time limit, the request cap, an abort or an ALB failing almost every request ends it.
 
+import { defaults } from '../config/defaults.ts';
 import { type LoadResult, type LoadSecond, runLoad } from '../loadgen/index.ts';
 import { type PagePatterns, readInstancePage } from '../probes/page.ts';
-import {
-  SCALE_OUT_ERROR_WINDOW_S,
-  SCALE_OUT_REQUEST_TIMEOUT_S,
-  SCALE_OUT_SAMPLE_TARGETS_EVERY,
-  SCALE_OUT_STOP_ERROR_RATE,
-  type ScaleOutLoadCaps,
-} from './asgDrillDefaults.ts';
 import type { ScaleOutObservation } from './scaleOutObservation.ts';
 import { round1 } from './scaleOutVerdict.ts';
 
-/** Connections per ramp step: 1/16, 1/4 and all of the cap (distinct, at least 1). */
-export function rampLevels(cap: number): number[] {
-  return [...new Set([Math.ceil(cap / 16), Math.ceil(cap / 4), cap].map((n) => Math.max(1, n)))];
+export interface ScaleOutLoadCaps {
+  /** Most connections at once; the ramp steps use shares of it. The lab's ab used -c 1000. */
+  connections: number;
+  /** Most requests over the whole drill. */
+  maxRequests: number;
+  /** Overall requests per second cap, if any. */
+  rate?: number;
+  /** Seconds before an unanswered request counts as a timeout. */
+  requestTimeoutS?: number;
 }
 
-/** Seconds each ramp step holds before the next one: a tenth of the time limit, 5 s to 120 s. */
+/** Connections per ramp step: shares of the cap (scaleOut.rampConnectionShares), distinct, at least 1. */
+export function rampLevels(cap: number): number[] {
+  const levels = defaults.scaleOut.rampConnectionShares.map((share) => Math.max(1, Math.ceil(cap * share)));
+  return [...new Set(levels)];
+}
+
+/** Seconds each ramp step holds before the next one: a share of the time limit, within bounds. */
 export function rampStepSeconds(timeoutS: number): number {
-  return Math.min(120, Math.max(5, Math.round(timeoutS / 10)));
+  const { rampStepTimeoutDivisor, rampStepMinS, rampStepMaxS } = defaults.scaleOut;
+  return Math.min(rampStepMaxS, Math.max(rampStepMinS, Math.round(timeoutS / rampStepTimeoutDivisor)));
 }
 
 export interface RampPlan {
@@ -75,13 +82,13 @@ export async function runRamp(plan: RampPlan, tally: LoadTally): Promise<void> {
         durationS: holding ? remainingS : Math.min(stepS, remainingS),
         maxRequests: requestsLeft,
         ...(plan.caps.rate !== undefined ? { rate: plan.caps.rate } : {}),
-        requestTimeoutS: plan.caps.requestTimeoutS ?? SCALE_OUT_REQUEST_TIMEOUT_S,
+        requestTimeoutS: plan.caps.requestTimeoutS ?? defaults.loadgen.requestTimeoutS,
         stopWhen: {
-          errorRateAbove: SCALE_OUT_STOP_ERROR_RATE,
-          errorWindowS: SCALE_OUT_ERROR_WINDOW_S,
+          errorRateAbove: defaults.scaleOut.stopErrorRate,
+          errorWindowS: defaults.scaleOut.errorWindowS,
           condition: () => plan.done() || (!holding && plan.cpuReached()),
         },
-        sampleTargets: { every: SCALE_OUT_SAMPLE_TARGETS_EVERY, identify },
+        sampleTargets: { every: defaults.scaleOut.sampleTargetsEvery, identify },
         signal: plan.signal,
         onSecond: (s: LoadSecond) => plan.onSecond(s, stepStartMs + s.t * 1000),
       });
