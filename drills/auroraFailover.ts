@@ -1,4 +1,5 @@
 import { type DBCluster, FailoverDBClusterCommand, type RDSClient } from '@aws-sdk/client-rds';
+import { defaults } from '../config/defaults.ts';
 import { AwsProbeError, awsCall } from '../probes/aws/awsCall.ts';
 import { describeDbCluster, describeEvents } from '../probes/aws/rds.ts';
 import { resolveEndpoint } from '../probes/failover/endpointPlacement.ts';
@@ -6,7 +7,6 @@ import { appProblem, sqlProblem } from '../probes/failover/steadyStateLooks.ts';
 import type { PartProblem } from './drillParts.ts';
 import { type DrillContext, type DrillOutcome, defineDrill } from './experiment.ts';
 import { recordFailoverMeasurements } from './failover/failoverEvidence.ts';
-import { ENDPOINT_RESOLVE_TIMEOUT_MS, EVENTS_LOOKBACK_MS } from './failover/failoverDefaults.ts';
 import type { FailoverDrillTarget } from './failover/failoverTarget.ts';
 import { judgeFailover, recordNoFailover, secondsText } from './failover/failoverVerdict.ts';
 import {
@@ -134,7 +134,11 @@ async function failoverCluster(
     });
   }
   const endpoint = before.writerEndpoint;
-  const oldAddress = await resolveEndpoint(endpoint, target.resolver, ENDPOINT_RESOLVE_TIMEOUT_MS);
+  const oldAddress = await resolveEndpoint(
+    endpoint,
+    target.resolver,
+    defaults.failoverDrill.endpointResolveTimeoutMs,
+  );
   ctx.event('writer before', `${before.writer}; ${endpoint} → ${oldAddress}`);
   const heartbeat = await prepareHeartbeat(ctx, target, { address: endpoint, port: before.port });
   let latest = before;
@@ -165,7 +169,7 @@ async function failoverCluster(
   const events = await describeEvents(rds, {
     sourceId: target.cluster,
     sourceType: 'db-cluster',
-    start: new Date(watched.rebootAt - EVENTS_LOOKBACK_MS),
+    start: new Date(watched.rebootAt - defaults.failoverDrill.eventsLookbackMs),
   }).catch(() => []);
   for (const e of events) ctx.event('RDS event', `${e.Date?.toISOString() ?? ''} ${e.Message ?? ''}`);
   await removeHeartbeat(heartbeat);

@@ -1,4 +1,5 @@
 import { type RDSClient, RebootDBInstanceCommand } from '@aws-sdk/client-rds';
+import { defaults } from '../config/defaults.ts';
 import { awsCall } from '../probes/aws/awsCall.ts';
 import { describeDbInstance } from '../probes/aws/rds.ts';
 import {
@@ -18,11 +19,6 @@ import { pollUntil } from '../probes/poller.ts';
 import type { PartProblem } from './drillParts.ts';
 import { type DrillContext, type DrillOutcome, defineDrill } from './experiment.ts';
 import { recordFailoverMeasurements } from './failover/failoverEvidence.ts';
-import {
-  ENDPOINT_RESOLVE_TIMEOUT_MS,
-  EVENTS_LOOKBACK_MS,
-  FAILOVER_RETRY_AFTER_MS,
-} from './failover/failoverDefaults.ts';
 import type { FailoverDrillTarget } from './failover/failoverTarget.ts';
 import { judgeFailover, recordNoFailover, secondsText } from './failover/failoverVerdict.ts';
 import {
@@ -148,7 +144,11 @@ async function rebootWithFailover(
   const before = placementOf(instance);
   const endpoint = instance.Endpoint?.Address ?? '';
   const port = instance.Endpoint?.Port ?? 3306;
-  const oldAddress = await resolveEndpoint(endpoint, target.resolver, ENDPOINT_RESOLVE_TIMEOUT_MS);
+  const oldAddress = await resolveEndpoint(
+    endpoint,
+    target.resolver,
+    defaults.failoverDrill.endpointResolveTimeoutMs,
+  );
   const addressAz = (await azOfAddress(ec2, oldAddress)) ?? before.az;
   ctx.event('endpoint before', `${endpoint} → ${oldAddress} (${addressAz ?? 'AZ unknown'})`);
   const nothingWatched = {
@@ -179,7 +179,11 @@ async function rebootWithFailover(
     ? await describeDbInstance(rds, target.replica)
         .then((replica) =>
           replica.Endpoint?.Address
-            ? resolveEndpoint(replica.Endpoint.Address, target.resolver, ENDPOINT_RESOLVE_TIMEOUT_MS)
+            ? resolveEndpoint(
+                replica.Endpoint.Address,
+                target.resolver,
+                defaults.failoverDrill.endpointResolveTimeoutMs,
+              )
             : null,
         )
         .catch(() => null)
@@ -216,7 +220,11 @@ async function rebootWithFailover(
       // Back without a swap: perhaps RDS only rebooted it, having abandoned the failover.
       const abandoned =
         done && !swapped
-          ? await abandonedFailover(rds, target.instance, new Date(rebootCalledAt - EVENTS_LOOKBACK_MS))
+          ? await abandonedFailover(
+              rds,
+              target.instance,
+              new Date(rebootCalledAt - defaults.failoverDrill.eventsLookbackMs),
+            )
           : null;
       return { done, label: status, ...(abandoned ? { abandoned } : {}) };
     },
@@ -238,7 +246,7 @@ async function rebootWithFailover(
   const events = await instanceFailoverEvents(
     rds,
     target.instance,
-    new Date(watched.rebootAt - EVENTS_LOOKBACK_MS),
+    new Date(watched.rebootAt - defaults.failoverDrill.eventsLookbackMs),
   );
   for (const e of events) ctx.event(`RDS event ${e.id}`.trim(), `${e.at} ${e.message}`);
   await removeHeartbeat(heartbeat);
@@ -321,7 +329,7 @@ function verify(ctx: DrillContext, target: RdsFailoverTarget, seen: RdsFailoverO
 
 /** RDS-EVENT-0034: nothing to judge; the drill says when RDS will accept a failover again. */
 function abandonedOutcome(target: RdsFailoverTarget, watched: WatchedFailover): DrillOutcome {
-  const retryAt = new Date(watched.rebootAt + FAILOVER_RETRY_AFTER_MS);
+  const retryAt = new Date(watched.rebootAt + defaults.failoverDrill.retryAfterRefusalMs);
   return {
     verdict: 'error',
     errorCode: 'rds.failover-refused',

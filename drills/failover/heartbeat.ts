@@ -1,3 +1,4 @@
+import { defaults } from '../../config/defaults.ts';
 import {
   ensureHeartbeatTable,
   heartbeatTable,
@@ -5,7 +6,6 @@ import {
 } from '../../probes/failover/sqlHeartbeat.ts';
 import { type SqlAccess, type SqlSessionOptions, withSqlSession } from '../../probes/sql.ts';
 import type { DrillContext } from '../experiment.ts';
-import { HEARTBEAT_TIMEOUTS } from './failoverDefaults.ts';
 import type { FailoverDrillTarget } from './failoverTarget.ts';
 
 // The failover drills' SQL heartbeat: its session through the endpoint name, its note (one run, one note),
@@ -13,7 +13,7 @@ import type { FailoverDrillTarget } from './failoverTarget.ts';
 
 /** Session options for the heartbeat: short timeouts, so a failover shows as errors, not as a hang. */
 export function heartbeatSession(access: SqlAccess): SqlSessionOptions {
-  return { endpoint: access.primary, credentials: access.credentials, ...HEARTBEAT_TIMEOUTS };
+  return { endpoint: access.primary, credentials: access.credentials, ...defaults.failoverHeartbeat };
 }
 
 /** The heartbeat table, made as a journalled change: the rollback (or `labdrill restore`) drops it again. */

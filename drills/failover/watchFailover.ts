@@ -1,3 +1,4 @@
+import { defaults } from '../../config/defaults.ts';
 import { analyzeFailover, type FailoverAnalysis } from '../../probes/failover/failoverAnalysis.ts';
 import {
   type FailoverObservation,
@@ -8,12 +9,6 @@ import { heartbeatSeqsPresent } from '../../probes/failover/sqlHeartbeat.ts';
 import { startPoller } from '../../probes/poller.ts';
 import { withSqlSession } from '../../probes/sql.ts';
 import type { DrillContext } from '../experiment.ts';
-import {
-  WATCH_APP_TIMEOUT_MS,
-  WATCH_LOOK_TIMEOUT_MS,
-  WATCH_OBSERVERS_MARGIN_MS,
-  WATCH_RECOVERY_CHECK_MS,
-} from './failoverDefaults.ts';
 import type { FailoverDrillTarget } from './failoverTarget.ts';
 import type { Heartbeat } from './heartbeat.ts';
 import { secondsText } from './failoverVerdict.ts';
@@ -62,20 +57,31 @@ export async function watchFailover(
   const { watch: settings, http } = target;
   const { sql, note } = plan.heartbeat;
   const appUrl = target.appUrl ?? null;
-  const totalMs = settings.warmupMs + settings.observeS * 1000 + settings.tailMs + WATCH_OBSERVERS_MARGIN_MS;
+  const totalMs =
+    settings.warmupMs + settings.observeS * 1000 + settings.tailMs + defaults.failoverDrill.observersMarginMs;
   const observers = startFailoverObservers({
     endpointName: plan.endpointName,
     maxDurationMs: totalMs,
-    dns: { everyMs: settings.dnsEveryMs, timeoutMs: WATCH_LOOK_TIMEOUT_MS },
+    dns: { everyMs: settings.dnsEveryMs, timeoutMs: defaults.failoverDrill.lookTimeoutMs },
     ...(settings.tcpProbe
-      ? { tcp: { port: plan.port, everyMs: settings.dnsEveryMs, timeoutMs: WATCH_LOOK_TIMEOUT_MS } }
+      ? {
+          tcp: {
+            port: plan.port,
+            everyMs: settings.dnsEveryMs,
+            timeoutMs: defaults.failoverDrill.lookTimeoutMs,
+          },
+        }
       : {}),
     ...(sql ? { sql: { session: sql, note, everyMs: settings.writeEveryMs } } : {}),
     ...(appUrl
       ? {
           app: {
             url: appUrl,
-            http: { ...http, retries: 0, timeoutMs: Math.min(http.timeoutMs, WATCH_APP_TIMEOUT_MS) },
+            http: {
+              ...http,
+              retries: 0,
+              timeoutMs: Math.min(http.timeoutMs, defaults.failoverDrill.appTimeoutMs),
+            },
             everyMs: settings.appEveryMs,
           },
         }
@@ -131,7 +137,7 @@ export async function watchFailover(
     await startPoller(
       look,
       {
-        everyMs: WATCH_RECOVERY_CHECK_MS,
+        everyMs: defaults.failoverDrill.recoveryCheckEveryMs,
         maxDurationMs: rebootAt + settings.observeS * 1000 - Date.now(),
         signal: ctx.signal,
       },

@@ -2,9 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaults } from '../../config/defaults.ts';
 import { auroraFailoverDrill } from '../../drills/auroraFailover.ts';
 import { runDrill } from '../../drills/experiment.ts';
-import { defaultWatchSettings } from '../../drills/failover/failoverDefaults.ts';
 import type { FailoverDrillTarget } from '../../drills/failover/failoverTarget.ts';
 import { rdsFailoverDrill } from '../../drills/rdsFailover.ts';
 import { type TwinPace, twinPaces } from '../../fixtures/twin/pace.ts';
@@ -38,7 +38,7 @@ function target(twin: RunningTwin): FailoverDrillTarget {
     appUrl: twin.stack.alb!.url!,
     http: { timeoutMs: 2000, retries: 0, maxBodyBytes: 65_536 },
     watch: {
-      ...defaultWatchSettings,
+      ...defaults.failoverWatch,
       rtoS: 20,
       observeS: 20,
       warmupMs: 500,
