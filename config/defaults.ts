@@ -316,6 +316,15 @@ export const builtInDefaultsTable = {
   },
   roundRobin: {
     concurrency: d(4, 'Four requests at a time, each on its own connection: quick, yet no load on the ALB.'),
+    alpha: d(
+      1e-4,
+      "The even-shares test's level: true round robin fails far under 0.1% of runs, even over several ALB nodes.",
+    ),
+    power: d(0.99, 'The default sample size catches roundRobin.skew in 99 runs out of 100.'),
+    skew: d(
+      0.7,
+      'The skew the default sample must catch: one half of the targets getting 70% of the traffic.',
+    ),
   },
   checkBudget: {
     reportGraceS: d(

@@ -1,5 +1,8 @@
 // The lengths of the drills' own phases that their budgets (suites/budgets.ts) are made of, derived from
-// the drills' thresholds so that they hold at AWS's pace as well as on the fast twin.
+// the drills' thresholds so that they hold at AWS's pace as well as on the fast twin. The shares and bounds
+// are groupSettle and scaleOutCoolDown in config/defaults.ts.
+
+import { defaults } from '../config/defaults.ts';
 
 /**
  * How long a drill waits for its group to be at rest before it starts, from the drill's own timeout: a
@@ -8,7 +11,8 @@
  * twin; at AWS's pace (timeouts of 900 s) it reaches the 480 s cap.
  */
 export function groupSettleS(timeoutS: number): number {
-  return Math.min(480, Math.max(5, timeoutS / 2));
+  const { timeoutFraction, minS, maxS } = defaults.groupSettle;
+  return Math.min(maxS, Math.max(minS, timeoutS * timeoutFraction));
 }
 
 /**
@@ -17,5 +21,6 @@ export function groupSettleS(timeoutS: number): number {
  * arrives minutes late, so at AWS's pace (timeouts of 900 s) this is the 360 s cap.
  */
 export function scaleOutCoolDownS(timeoutS: number): number {
-  return Math.min(360, Math.max(10, timeoutS * 0.4));
+  const { timeoutFraction, minS, maxS } = defaults.scaleOutCoolDown;
+  return Math.min(maxS, Math.max(minS, timeoutS * timeoutFraction));
 }

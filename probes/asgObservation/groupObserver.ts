@@ -5,6 +5,7 @@
 // its load bounded whatever the control plane does.
 
 import type { Activity } from '@aws-sdk/client-auto-scaling';
+import { defaults } from '../../config/defaults.ts';
 import { type Poller, type PollEnd, startPoller } from '../poller.ts';
 import type { GroupReading, GroupSnapshot } from './groupState.ts';
 
@@ -26,9 +27,10 @@ export interface GroupObserverOptions {
   ignoreActivityIds?: ReadonlySet<string>;
 }
 
-/** How often to look, scaled to how long the thing watched may take: about 150 looks, 0.5 s to 15 s apart. */
+/** How often to look, scaled to how long the thing watched may take (groupPolling in config/defaults.ts). */
 export function pollIntervalFor(timeoutS: number): number {
-  return Math.min(15_000, Math.max(500, Math.round((timeoutS * 1000) / 150)));
+  const { looksPerTimeout, minEveryMs, maxEveryMs } = defaults.groupPolling;
+  return Math.min(maxEveryMs, Math.max(minEveryMs, Math.round((timeoutS * 1000) / looksPerTimeout)));
 }
 
 export class GroupObserver {

@@ -5,18 +5,13 @@
 // (a target that got nothing counts with 0). Its null model is the conservative one, where every request
 // independently goes to a uniformly random target (multinomial); a strict round robin spreads requests more
 // evenly than that, so its false-fail rate is lower still.
+//
+// The default level, power and skew are roundRobin.{alpha, power, skew} in config/defaults.ts. At alpha 1e-4
+// the false-fail rate on true round robin stays far below the 0.1% target even under the multinomial model,
+// with room for the small error of the chi-square approximation and for some over-dispersion (e.g. several
+// load-balancer nodes, each with its own rotation).
+import { defaults } from '../../config/defaults.ts';
 import { chiSquareCritical, chiSquareSurvival, noncentralChiSquareCdf } from './chiSquare.ts';
-
-/**
- * Default significance level. At 1e-4 the false-fail rate on true round robin stays far below the 0.1%
- * target even under the multinomial model, with room for the small error of the chi-square approximation
- * and for some over-dispersion (e.g. several load-balancer nodes, each with its own rotation).
- */
-export const DEFAULT_ALPHA = 1e-4;
-/** Default power required of the default sample size against the default skew. */
-export const DEFAULT_POWER = 0.99;
-/** Default skew the sample size must detect: one half of the targets gets 70% of the traffic. */
-export const DEFAULT_SKEW = 0.7;
 
 export interface EvenSharesResult {
   /** All hits, expected and unexpected targets together. */
@@ -52,7 +47,7 @@ export function testEvenShares(
   expectedTargets: string[],
   options: { alpha?: number } = {},
 ): EvenSharesResult {
-  const alpha = options.alpha ?? DEFAULT_ALPHA;
+  const alpha = options.alpha ?? defaults.roundRobin.alpha;
   checkAlpha(alpha);
   const expected = [...new Set(expectedTargets)];
   if (expected.length === 0) throw new RangeError('at least one expected target is needed');
@@ -115,7 +110,12 @@ function skewEffectSize(k: number, heavy: number, skew: number): number {
 }
 
 /** Power of the level-alpha test with n hits when the true effect size is w2 (noncentrality n * w2). */
-export function evenSharesPower(n: number, k: number, w2: number, alpha: number = DEFAULT_ALPHA): number {
+export function evenSharesPower(
+  n: number,
+  k: number,
+  w2: number,
+  alpha: number = defaults.roundRobin.alpha,
+): number {
   const df = k - 1;
   return 1 - noncentralChiSquareCdf(chiSquareCritical(alpha, df), df, n * w2);
 }
@@ -136,9 +136,9 @@ export function defaultSampleSize(
   targets: number,
   options: { alpha?: number; power?: number; skew?: number } = {},
 ): number {
-  const alpha = options.alpha ?? DEFAULT_ALPHA;
-  const power = options.power ?? DEFAULT_POWER;
-  const skew = options.skew ?? DEFAULT_SKEW;
+  const alpha = options.alpha ?? defaults.roundRobin.alpha;
+  const power = options.power ?? defaults.roundRobin.power;
+  const skew = options.skew ?? defaults.roundRobin.skew;
   checkAlpha(alpha);
   if (!(Number.isInteger(targets) && targets >= 1)) {
     throw new RangeError(`targets must be a positive integer, got ${targets}`);

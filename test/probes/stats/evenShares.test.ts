@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULT_ALPHA,
-  defaultSampleSize,
-  evenSharesPower,
-  testEvenShares,
-} from '../../../probes/stats/evenShares.ts';
+import { defaults } from '../../../config/defaults.ts';
+import { defaultSampleSize, evenSharesPower, testEvenShares } from '../../../probes/stats/evenShares.ts';
 import { mulberry32 } from '../../../probes/stats/seededRandom.ts';
 
 describe('testEvenShares', () => {
@@ -16,7 +12,7 @@ describe('testEvenShares', () => {
     expect(r.df).toBe(1);
     expect(r.chiSquare).toBeCloseTo(4, 12);
     expect(r.pValue).toBeCloseTo(0.04550026389635857, 10);
-    expect(r.alpha).toBe(DEFAULT_ALPHA);
+    expect(r.alpha).toBe(defaults.roundRobin.alpha);
     expect(r.consistent).toBe(true);
     expect(r.shares).toEqual({ a: 0.6, b: 0.4 });
 
