@@ -181,7 +181,10 @@ async function runLoadCommand(flags: LoadFlags): Promise<void> {
   try {
     result = await runLoad(
       toLoadPlan(plan, {
-        sampleTargets: { every: 50, identify: (body) => readInstancePage(body, patterns).instanceId },
+        sampleTargets: {
+          every: defaults.loadCommand.sampleTargetsEvery,
+          identify: (body) => readInstancePage(body, patterns).instanceId,
+        },
         onSecond: progress.onSecond,
         signal: controller.signal,
       }),

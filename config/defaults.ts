@@ -208,6 +208,17 @@ export const builtInDefaultsTable = {
     ),
     minEveryMs: d(500, "Short timeouts (the fast twin's) still get no more than two looks a second."),
     maxEveryMs: d(15_000, "At AWS's pace a look every 15 s at most: phases of minutes are timed to seconds."),
+    waitMaxEveryMs: d(
+      1_000,
+      'Waiting for the group to settle or to replace an instance, a look every second at least.',
+    ),
+  },
+  cpuMetric: {
+    periodS: d(60, "One-minute datapoints: the lab's group has detailed monitoring, as its policy needs."),
+    lookbackS: d(
+      600,
+      'CloudWatch publishes minutes late; the newest datapoint of the last 10 min is current.',
+    ),
   },
   loadgen: {
     requestTimeoutS: d(10, 'A request unanswered for 10 s under load is a timeout, not a slow answer.'),
@@ -253,6 +264,7 @@ export const builtInDefaultsTable = {
     ),
     durationS: d(30, 'Half a minute shows a steady rate without a scale-out.'),
     maxRequests: d(200_000, "The lab's ab -n 200000."),
+    sampleTargetsEvery: d(50, 'One response in 50 is read for the instance that served it, for the shares.'),
   },
   scaleOut: {
     rampConnectionShares: d(
@@ -285,10 +297,69 @@ export const builtInDefaultsTable = {
     servingEveryMs: d(250, 'Four requests a second through the ALB show a short outage.'),
     answerTimeoutMs: d(3_000, 'An answer slower than 3 s is an outage, not a slow page.'),
     observeMarginS: d(60, 'The group and the ALB are watched a minute past the time limit.'),
+    servingTailLooks: d(8, 'Eight more requests once the replacement is healthy show it serving.'),
+    servingTailMinMs: d(2_000, 'At least two seconds more of asking the ALB, however often it is asked.'),
   },
   s3DenyThenAllow: {
     settleTimeoutMs: d(60_000, 'S3 applies a bucket policy change within seconds; a minute is ample.'),
     pollEveryMs: d(250, 'Sees the policy change take effect to within a quarter second.'),
+  },
+  drillRun: {
+    inFlightSettleMs: d(
+      30_000,
+      'An interrupted change gets half a minute to land, so that its undo is journalled before the rollback.',
+    ),
+    afterCheckTimeoutMs: d(60_000, 'The steady state after the rollback is one look: a minute bounds it.'),
+    afterCheckInterruptedTimeoutMs: d(10_000, 'After Ctrl-C the user is waiting: ten seconds for that look.'),
+    afterCheckHardStopMs: d(5_000, 'A look that ignores its limit is left this long after it.'),
+  },
+  undo: {
+    timeoutMs: d(10 * 60_000, 'Each undo: an instance may take minutes to finish stopping before it starts.'),
+    stopWaitChecks: d(60, 'Sixty checks for an instance still stopping: five minutes at the pace below.'),
+    stopWaitEveryMs: d(5_000, 'EC2 takes tens of seconds to stop an instance; a look every 5 s.'),
+    sqlConnectTimeoutMs: d(5_000, "Dropping labdrill's table: a reachable database connects at once."),
+    sqlQueryTimeoutMs: d(10_000, 'DROP TABLE of a small table ends in well under 10 s.'),
+    dropTableRetryMs: d(
+      180_000,
+      'A Multi-AZ failover takes up to two minutes; the drop is retried past it while the database is away.',
+    ),
+    dropTableRetryEveryMs: d(
+      2_000,
+      'Every two seconds, so the drop follows soon after the database is back.',
+    ),
+  },
+  sshExec: {
+    connectTimeoutMs: d(
+      10_000,
+      'One SSH handshake, to the bastion or through it: slower is a dropped route.',
+    ),
+    keepaliveEveryMs: d(
+      15_000,
+      'Keeps the connections held through NAT and the bastion alive between commands.',
+    ),
+    closeWaitMs: d(2_000, 'A connection that does not close politely in 2 s is closed directly.'),
+  },
+  ssmExec: {
+    firstPollDelayMs: d(250, 'A short command finishes in under a second; the first look comes soon.'),
+    maxPollDelayMs: d(2_000, 'Looks grow to one every 2 s, sparing the API on long commands.'),
+    pollDelayFactor: d(1.5, 'The wait between looks grows by half each time.'),
+    maxPolls: d(300, 'A hard cap on looks per command, whatever its time limit.'),
+    maxInvocationNotFound: d(
+      10,
+      'SSM says "no such invocation" for a moment after SendCommand; ten answers of it end the wait.',
+    ),
+    cancelTimeoutMs: d(3_000, 'Cancelling a timed-out command is best effort: 3 s at most.'),
+  },
+  probeRetry: {
+    minDelayMs: d(100, 'A retried HTTP request or DNS question waits at least 0.1 s (jittered, doubling).'),
+    maxDelayMs: d(500, 'At most half a second between tries: the retries fit in a probe timeout.'),
+  },
+  assumedRole: {
+    sessionS: d(3_600, "An hour: AssumeRole's default, and the most a role chained from another allows."),
+    renewBeforeExpiryMs: d(5 * 60_000, 'Renewed five minutes early, so that no call goes out with old keys.'),
+  },
+  cloudFrontHit: {
+    attempts: d(4, 'The first request may miss and fill the cache; four give the edge time to answer a hit.'),
   },
   sqlSession: {
     connectTimeoutMs: d(
@@ -341,6 +412,30 @@ export const builtInDefaultsTable = {
     rollbackReserveMaxS: d(
       300,
       "Five minutes is enough for any drill's rollback; the rest of the budget is the drill's.",
+    ),
+    replicaLagThresholdMultiple: d(
+      20,
+      'rds.replica.lag: markers spread over seconds, each waiting for the replica, plus the sessions.',
+    ),
+    failoverSettleS: d(
+      60,
+      'The failover drills: a minute before the call, for the steady state and the watch.',
+    ),
+    failoverVerifyS: d(
+      180,
+      'The failover drills: after the window, the verdict, the rollback and the check after.',
+    ),
+    capacityRollbackS: d(
+      300,
+      "The Auto Scaling drills' rollback: capacity put back, extra instances drained and ended.",
+    ),
+    scaleInMarginS: d(
+      120,
+      "asg.scale-in.observe: the policies and activities read around the scale-in's own limit.",
+    ),
+    efsCommandsS: d(
+      120,
+      'efs.shared: on top of its requests, the write, the reads and the clean-up through SSM or SSH.',
     ),
   },
 } satisfies DefaultsTable;

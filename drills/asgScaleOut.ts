@@ -20,7 +20,6 @@ import { GroupObserver, pollIntervalFor } from '../probes/asgObservation/groupOb
 import {
   type AsgReadClients,
   type CpuQuery,
-  defaultCpuQuery,
   inServiceIds,
   readGroup,
 } from '../probes/asgObservation/groupState.ts';
@@ -160,7 +159,7 @@ async function loadUntilScaledOut(
   const originalIds = new Set(original.instanceIds);
   const observer = new GroupObserver({
     read: () =>
-      readGroup(target.reads, target.groupName, { cpu: target.cpu ?? defaultCpuQuery, activities: 20 }),
+      readGroup(target.reads, target.groupName, { cpu: target.cpu ?? defaults.cpuMetric, activities: 20 }),
     everyMs,
     maxDurationMs: (target.timeoutS + defaults.scaleOut.observeMarginS) * 1000,
     signal: ctx.signal,

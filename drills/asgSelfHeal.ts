@@ -122,9 +122,12 @@ export function asgSelfHealDrill(target: SelfHealDrillTarget) {
           attached,
           disruptedAtMs,
           // A moment more of polling once it is healthy, so the evidence shows the replacement serving.
-          servingMs: Math.max(2_000, 8 * servingEveryMs),
+          servingMs: Math.max(
+            defaults.selfHeal.servingTailMinMs,
+            defaults.selfHeal.servingTailLooks * servingEveryMs,
+          ),
           limitMs: disruptedAtMs + target.timeoutS * 1000 - Date.now(),
-          everyMs: Math.min(everyMs, 1_000),
+          everyMs: Math.min(everyMs, defaults.groupPolling.waitMaxEveryMs),
         });
         ctx.signal.throwIfAborted();
       } finally {

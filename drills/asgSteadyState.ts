@@ -3,6 +3,7 @@
 // deployed moments ago may still have targets in 'initial', and one an earlier drill rolled back may still be
 // scaling in: the group gets a bounded moment (groupSettleS) to settle before its last problem is the answer.
 
+import { defaults } from '../config/defaults.ts';
 import {
   type AsgReadClients,
   type GroupSnapshot,
@@ -72,7 +73,11 @@ export async function asgSteadyState(
         look.needsSpareInstance,
       ),
     (problem) => problem === undefined,
-    { everyMs: Math.min(look.everyMs, 1_000), maxDurationMs: groupSettleS(look.timeoutS) * 1000, signal },
+    {
+      everyMs: Math.min(look.everyMs, defaults.groupPolling.waitMaxEveryMs),
+      maxDurationMs: groupSettleS(look.timeoutS) * 1000,
+      signal,
+    },
   );
   if (!settled.met) return settled.last ?? `${look.groupName} was not looked at: the check was cancelled`;
   const page = await httpGet(look.albUrl, look.http);

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { defaults } from '../config/defaults.ts';
 import { EvidenceRecorder, type TimelineEvent } from '../reports/evidence.ts';
 import type { ErrorCode } from '../reports/errorCodes.ts';
 import { errorCodeOf } from '../probes/errorClassification.ts';
@@ -119,11 +120,11 @@ export interface RunDrillOptions {
   /** Replaces the SDK undo executors, e.g. in unit tests. */
   executors?: UndoExecutors;
   runId?: string;
-  /** How long the rollback waits for a change still being made; 30 s unless set. */
+  /** How long the rollback waits for a change still being made; drillRun.inFlightSettleMs unless set. */
   settleTimeoutMs?: number;
   /** Ends the process at a third SIGINT/SIGTERM (default process.exit); replaced in tests. */
   exitProcess?: (code: number) => void;
-  /** Most time the steady-state check after the rollback may take (default 60 s; 10 s after an interruption). */
+  /** Most time the steady-state check after the rollback may take (drillRun.afterCheck* unless set). */
   afterCheckTimeoutMs?: number;
 }
 
@@ -287,7 +288,10 @@ export async function runDrill<T>(drill: Drill<T>, options: RunDrillOptions): Pr
     if (changes.inFlight.size > 0) {
       evidence.event('rollback: waiting for a change still being made');
       const settle = Promise.allSettled([...changes.inFlight]);
-      await Promise.race([settle, sleep(options.settleTimeoutMs ?? 30_000, undefined, { ref: false })]);
+      await Promise.race([
+        settle,
+        sleep(options.settleTimeoutMs ?? defaults.drillRun.inFlightSettleMs, undefined, { ref: false }),
+      ]);
     }
     try {
       const report = await restoreFromJournal(journal.path, options.clients, {

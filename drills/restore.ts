@@ -1,3 +1,4 @@
+import { defaults } from '../config/defaults.ts';
 import {
   Journal,
   type JournalContents,
@@ -65,13 +66,11 @@ export interface RestoreOptions {
   journal?: Journal;
   /** Replaces the SDK executors, e.g. in unit tests. */
   executors?: UndoExecutors;
-  /** Deadline for each undo; 10 minutes unless set (an instance may take minutes to finish stopping). */
+  /** Deadline for each undo; undo.timeoutMs unless set (an instance may take minutes to finish stopping). */
   undoTimeoutMs?: number;
   /** Called after each step is put back (or fails), e.g. for progress. */
   onStep?: (step: RestoredStep) => void;
 }
-
-const defaultUndoTimeoutMs = 10 * 60 * 1000;
 
 function stepKey(entry: { runId: string; drill: string; step: string }): string {
   return JSON.stringify([entry.runId, entry.drill, entry.step]);
@@ -145,7 +144,7 @@ export async function restoreFromJournal(
   if (pending.length === 0) return report;
   const journal = options.journal ?? Journal.open(contents.path);
   const executors = options.executors ?? sdkUndoExecutors;
-  const timeoutMs = options.undoTimeoutMs ?? defaultUndoTimeoutMs;
+  const timeoutMs = options.undoTimeoutMs ?? defaults.undo.timeoutMs;
   for (const step of pending) {
     let result: RestoredStep;
     const base = { runId: step.runId, drill: step.drill, step: step.step, wasApplied: step.applied };

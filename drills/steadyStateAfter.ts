@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { defaults } from '../config/defaults.ts';
 import type { EvidenceRecorder } from '../reports/evidence.ts';
 import type { DrillInterruption } from './drillInterruptions.ts';
 import { errorLine } from './errorLine.ts';
@@ -11,7 +12,7 @@ import { untilAborted } from './untilAborted.ts';
 // the method, since some stacks settle later on purpose (a scale-in observed after a scale-out).
 
 export interface SteadyStateAfterOptions {
-  /** Most time the look may take (default 60 s; 10 s after an interruption). */
+  /** Most time the look may take (drillRun in config/defaults.ts: a shorter one after an interruption). */
   afterCheckTimeoutMs?: number;
 }
 
@@ -24,7 +25,10 @@ export async function checkSteadyStateAfter<T>(
   options: SteadyStateAfterOptions,
 ): Promise<void> {
   progress.phase('steady state after');
-  const limitMs = options.afterCheckTimeoutMs ?? (interruptedBy === undefined ? 60_000 : 10_000);
+  const { afterCheckTimeoutMs, afterCheckInterruptedTimeoutMs, afterCheckHardStopMs } = defaults.drillRun;
+  const limitMs =
+    options.afterCheckTimeoutMs ??
+    (interruptedBy === undefined ? afterCheckTimeoutMs : afterCheckInterruptedTimeoutMs);
   const after = new AbortController();
   const timer = setTimeout(() => after.abort(new Error(`not checked within ${limitMs / 1000} s`)), limitMs);
   const afterCtx: DrillContext = {
@@ -35,7 +39,7 @@ export async function checkSteadyStateAfter<T>(
   let problem: string | undefined;
   // The limit asks the steady state to stop (a settling look then answers with what it last saw); a hard
   // stop a little later ends one that does not listen.
-  const hardStop = AbortSignal.timeout(limitMs + 5_000);
+  const hardStop = AbortSignal.timeout(limitMs + afterCheckHardStopMs);
   try {
     const look = drill.steadyStateAfter ?? drill.steadyState;
     problem = (await untilAborted(look(afterCtx), hardStop)) ?? undefined;

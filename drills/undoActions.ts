@@ -10,6 +10,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { z } from 'zod';
+import { defaults } from '../config/defaults.ts';
 import { heartbeatTable } from '../probes/failover/sqlHeartbeat.ts';
 import { type SqlCredentials, SqlProbeError, withSqlSession } from '../probes/sql.ts';
 
@@ -122,13 +123,9 @@ function errorName(error: unknown): string {
 /** S3 answers these when the thing to delete is already gone: the undo's goal is met. */
 const alreadyGone = new Set(['NoSuchBucketPolicy', 'NoSuchPublicAccessBlockConfiguration']);
 
-/** How long dropping labdrill's table retries a database that cannot be reached (a failover in progress). */
-const dropTableRetryMs = 180_000;
-const dropTableRetryEveryMs = 2_000;
-
-/** EC2 takes a while to finish stopping; starting must wait for it, but not forever. */
-const stopWaitPolls = 60;
-const stopWaitIntervalMs = 5_000;
+// Dropping labdrill's table retries a database that cannot be reached (a failover in progress), and
+// starting an instance waits for EC2 to finish stopping it, but neither forever: undo in config/defaults.ts.
+const { dropTableRetryMs, dropTableRetryEveryMs, stopWaitChecks, stopWaitEveryMs } = defaults.undo;
 
 async function startInstances(
   action: Extract<UndoAction, { type: 'ec2.startInstances' }>,
@@ -164,12 +161,12 @@ async function startInstances(
     }
     remaining = stillStopping;
     if (remaining.length === 0) break;
-    if (poll + 1 >= stopWaitPolls) {
+    if (poll + 1 >= stopWaitChecks) {
       throw new Error(
-        `${remaining.join(', ')} still stopping after ${stopWaitPolls} checks; run restore again`,
+        `${remaining.join(', ')} still stopping after ${stopWaitChecks} checks; run restore again`,
       );
     }
-    await sleep(stopWaitIntervalMs, undefined, { signal: options.signal });
+    await sleep(stopWaitEveryMs, undefined, { signal: options.signal });
   }
   return said.join('; ');
 }
@@ -237,8 +234,8 @@ export const sdkUndoExecutors: UndoExecutors = {
     const session = {
       endpoint: { host: action.host, port: action.port, ...(sql.resolver ? { resolver: sql.resolver } : {}) },
       credentials: sql.credentials,
-      connectTimeoutMs: 5000,
-      queryTimeoutMs: 10_000,
+      connectTimeoutMs: defaults.undo.sqlConnectTimeoutMs,
+      queryTimeoutMs: defaults.undo.sqlQueryTimeoutMs,
     };
     // Right after a failover the endpoint may still name the stopped primary: retry while the database
     // cannot be reached (a Multi-AZ failover takes up to two minutes), until the undo's own deadline.

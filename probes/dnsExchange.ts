@@ -4,6 +4,7 @@ import net, { isIP } from 'node:net';
 import type { DecodedPacket, Packet } from 'dns-packet';
 import dnsPacket from 'dns-packet';
 import pRetry, { AbortError } from 'p-retry';
+import { defaults } from '../config/defaults.ts';
 import { DnsProbeError, type DnsProbeErrorKind } from './dnsProbeError.ts';
 
 // One DNS question to one resolver, on the wire: over UDP, again over TCP when the answer comes back
@@ -172,7 +173,7 @@ function isRetryable(error: unknown): boolean {
   return error instanceof DnsProbeError && (error.kind === 'timeout' || error.kind === 'network');
 }
 
-/** One question with retries (jittered backoff, 100–500 ms) on timeouts and network errors. */
+/** One question with retries (jittered backoff, probeRetry in config/defaults.ts) on timeouts and network errors. */
 export async function ask(exchange: Exchange, retries: number, count: () => void): Promise<ResponsePacket> {
   const once = async (transport: (e: Exchange) => Promise<ResponsePacket>): Promise<ResponsePacket> => {
     try {
@@ -182,7 +183,14 @@ export async function ask(exchange: Exchange, retries: number, count: () => void
       throw isRetryable(error) ? error : new AbortError(error as Error);
     }
   };
-  const retryOptions = { retries, minTimeout: 100, maxTimeout: 500, factor: 2, randomize: true };
+  const { minDelayMs, maxDelayMs } = defaults.probeRetry;
+  const retryOptions = {
+    retries,
+    minTimeout: minDelayMs,
+    maxTimeout: maxDelayMs,
+    factor: 2,
+    randomize: true,
+  };
   const udpAnswer = await pRetry(() => once(exchangeUdp), retryOptions);
   if (!udpAnswer.flag_tc) return udpAnswer;
   return pRetry(() => once(exchangeTcp), retryOptions);

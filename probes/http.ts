@@ -9,6 +9,15 @@ import type { LookupFunction } from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
 import pRetry, { AbortError } from 'p-retry';
 import { buildConnector, Client } from 'undici';
+import { defaults } from '../config/defaults.ts';
+
+/** Jittered, doubling waits between the attempts of a request (probeRetry in config/defaults.ts). */
+const retryBackoff = {
+  minTimeout: defaults.probeRetry.minDelayMs,
+  maxTimeout: defaults.probeRetry.maxDelayMs,
+  factor: 2,
+  randomize: true,
+};
 
 export interface HttpProbeOptions {
   /** Deadline per attempt, over the whole exchange: connect, headers and body. */
@@ -355,10 +364,7 @@ export function createHttpProber(defaults: HttpProbeOptions): HttpProber {
     try {
       const sample = await pRetry(runAttempt, {
         retries: options.retries,
-        minTimeout: 100,
-        maxTimeout: 500,
-        factor: 2,
-        randomize: true,
+        ...retryBackoff,
       });
       return { ...sample, attempts };
     } catch (error) {

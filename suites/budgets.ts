@@ -8,8 +8,19 @@ import { catalog, type CatalogEntry } from './catalog.ts';
 // The runner's timeout for a check is its budget; a stack file's `budgets:` overrides one by id (a course
 // capping drills on student accounts). A drill keeps the last part of its budget for its rollback.
 
-const { probeBaseS, probeRequests, rollbackReserveFraction, rollbackReserveMinS, rollbackReserveMaxS } =
-  defaults.checkBudget;
+const {
+  probeBaseS,
+  probeRequests,
+  rollbackReserveFraction,
+  rollbackReserveMinS,
+  rollbackReserveMaxS,
+  replicaLagThresholdMultiple,
+  failoverSettleS,
+  failoverVerifyS,
+  capacityRollbackS,
+  scaleInMarginS,
+  efsCommandsS,
+} = defaults.checkBudget;
 
 /** Most a probe's requests may take: every attempt of a request timing out, a dozen requests in a row. */
 function probeBudgetS(settings: Settings): number {
@@ -24,25 +35,30 @@ export function rollbackReserveS(budgetS: number): number {
 
 const derived: Readonly<Record<string, (settings: Settings) => number>> = {
   // A policy change is eventually consistent: polls on both sides of it, then the restore.
-  's3.website.deny-then-allow': (s) => 2 * probeBudgetS(s) + 120,
+  's3.website.deny-then-allow': (s) =>
+    2 * probeBudgetS(s) + (2 * defaults.s3DenyThenAllow.settleTimeoutMs) / 1000,
   // Samples over several seconds plus the SQL sessions' connect and read timeouts.
-  'rds.replica.lag': (s) => probeBudgetS(s) + Math.ceil((20 * s.thresholds.replicaLagP95Ms) / 1000),
+  'rds.replica.lag': (s) =>
+    probeBudgetS(s) + Math.ceil((replicaLagThresholdMultiple * s.thresholds.replicaLagP95Ms) / 1000),
   // Settle, the observation window (long enough to measure a slow recovery), verify, rollback.
-  'rds.failover.drill': (s) => 60 + s.thresholds.failoverWindowS + 180,
-  'aurora.failover.drill': (s) => 60 + s.thresholds.failoverWindowS + 180,
-  // Settle, the load for at most scaleOutTimeoutS (+ its stop), the cool-down until the alarm sees the load
-  // gone, the rollback's capacity change.
+  'rds.failover.drill': (s) => failoverSettleS + s.thresholds.failoverWindowS + failoverVerifyS,
+  'aurora.failover.drill': (s) => failoverSettleS + s.thresholds.failoverWindowS + failoverVerifyS,
+  // Settle, the load for at most scaleOutTimeoutS and the group watched past it, the cool-down until the
+  // alarm sees the load gone, the rollback's capacity change.
   'asg.scale-out.drill': (s) =>
     groupSettleS(s.thresholds.scaleOutTimeoutS) +
     s.thresholds.scaleOutTimeoutS +
-    120 +
+    defaults.scaleOut.observeMarginS +
     scaleOutCoolDownS(s.thresholds.scaleOutTimeoutS) +
-    300,
-  'asg.scale-in.observe': (s) => s.thresholds.scaleInTimeoutS + 120,
+    capacityRollbackS,
+  'asg.scale-in.observe': (s) => s.thresholds.scaleInTimeoutS + scaleInMarginS,
   'asg.self-heal.drill': (s) =>
-    groupSettleS(s.thresholds.selfHealTimeoutS) + s.thresholds.selfHealTimeoutS + 60 + 300,
+    groupSettleS(s.thresholds.selfHealTimeoutS) +
+    s.thresholds.selfHealTimeoutS +
+    defaults.selfHeal.observeMarginS +
+    capacityRollbackS,
   // Remote commands through SSM or SSH on every instance, each bounded by its own timeout.
-  'efs.shared': (s) => 2 * probeBudgetS(s) + 120,
+  'efs.shared': (s) => 2 * probeBudgetS(s) + efsCommandsS,
 };
 
 /** The budget of `entry`, in whole seconds: the stack file's override, or the one its thresholds give. */

@@ -1,3 +1,4 @@
+import { defaults } from '../config/defaults.ts';
 import { getDistribution } from '../probes/aws/cloudFront.ts';
 import type { HttpSample } from '../probes/http.ts';
 import { httpGet } from '../probes/http.ts';
@@ -7,13 +8,11 @@ import { check, failed, passed, skipped } from './check.ts';
 import { getWithEvidence, httpOptions } from './httpEvidence.ts';
 import { checkCfOrigin } from './rules/cfOrigin.ts';
 
-const attemptsForHit = 4;
-
 check('cf.cache.hit', async ({ stack, settings, evidence }) => {
   const url = stack.cloudfront?.url;
   if (!url) return skipped('cloudfront.url is not set in the stack file');
   const seen: HttpSample[] = [];
-  for (let attempt = 1; attempt <= attemptsForHit; attempt += 1) {
+  for (let attempt = 1; attempt <= defaults.cloudFrontHit.attempts; attempt += 1) {
     const response = await getWithEvidence(evidence, settings, `GET #${attempt} through CloudFront`, url);
     seen.push(response);
     const xCache = response.headers['x-cache'] ?? '';
@@ -51,7 +50,7 @@ check('cf.cache.hit', async ({ stack, settings, evidence }) => {
   evidence.part(
     'hit',
     false,
-    `${attemptsForHit} GETs, none a 200 "Hit from cloudfront" (last: ${last.status} ${xCache ?? 'no X-Cache'})`,
+    `${defaults.cloudFrontHit.attempts} GETs, none a 200 "Hit from cloudfront" (last: ${last.status} ${xCache ?? 'no X-Cache'})`,
   );
   const lastVia = last.headers.via ?? '';
   evidence.part(
@@ -62,18 +61,18 @@ check('cf.cache.hit', async ({ stack, settings, evidence }) => {
   evidence.part('age', false, 'not judged: no cache hit to carry an Age');
   if (!xCache) {
     return failed(
-      `no X-Cache header in ${attemptsForHit} responses: ${url} does not look like a CloudFront distribution`,
+      `no X-Cache header in ${defaults.cloudFrontHit.attempts} responses: ${url} does not look like a CloudFront distribution`,
       'use the distribution domain name (dxxxx.cloudfront.net) as cloudfront.url',
     );
   }
   if (last.status >= 400) {
     return failed(
-      `CloudFront answered ${last.status} (${xCache}) ${attemptsForHit} times: the origin refuses the request`,
+      `CloudFront answered ${last.status} (${xCache}) ${defaults.cloudFrontHit.attempts} times: the origin refuses the request`,
       'make the S3 website origin publicly readable (bucket policy s3:GetObject for "*") and set the default root object',
     );
   }
   return failed(
-    `${attemptsForHit} GETs in a row were "${xCache}", never "Hit from cloudfront"`,
+    `${defaults.cloudFrontHit.attempts} GETs in a row were "${xCache}", never "Hit from cloudfront"`,
     'attach a caching policy (e.g. CachingOptimized) to the default behavior, and do not send Cache-Control: no-store from the origin',
   );
 });

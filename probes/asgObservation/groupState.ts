@@ -5,6 +5,7 @@
 import type { Activity, AutoScalingClient, AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { defaults } from '../../config/defaults.ts';
 import { describeAutoScalingGroup, describeScalingActivities } from '../aws/autoScaling.ts';
 import { getMetricStatistics } from '../aws/cloudWatch.ts';
 import { describeTargetHealth } from '../aws/elbv2.ts';
@@ -54,8 +55,6 @@ export interface CpuQuery {
   lookbackS: number;
 }
 
-export const defaultCpuQuery: CpuQuery = { periodS: 60, lookbackS: 600 };
-
 export function snapshotOfGroup(
   group: AutoScalingGroup,
   targets: TargetState[],
@@ -86,7 +85,7 @@ export function snapshotOfGroup(
 export async function readGroupCpu(
   cloudWatch: CloudWatchClient,
   groupName: string,
-  query: CpuQuery = defaultCpuQuery,
+  query: CpuQuery = defaults.cpuMetric,
   now: number = Date.now(),
 ): Promise<GroupSnapshot['cpu']> {
   const points = await getMetricStatistics(cloudWatch, {

@@ -1,12 +1,13 @@
 import { AssumeRoleCommand, STSClient, type STSClientConfig } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { defaults } from '../../config/defaults.ts';
 
 // Credentials of an assumed role (the stack file's aws.roleArn, or a roster student's roleArn): STS
 // AssumeRole with the profile's or the default chain's credentials, renewed a few minutes before they expire.
-// Every client of one stack shares one provider, so a run assumes the role once.
+// Every client of one stack shares one provider, so a run assumes the role once. The session's length and
+// how early it is renewed are assumedRole in config/defaults.ts.
 
-/** Renew this long before the credentials expire, so no call is signed with credentials about to lapse. */
-const renewBeforeExpiryMs = 5 * 60_000;
+const { sessionS, renewBeforeExpiryMs } = defaults.assumedRole;
 
 export function assumedRoleCredentials(
   roleArn: string,
@@ -19,7 +20,7 @@ export function assumedRoleCredentials(
     const sts = new STSClient(stsConfig);
     try {
       const answer = await sts.send(
-        new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: sessionName, DurationSeconds: 3600 }),
+        new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: sessionName, DurationSeconds: sessionS }),
       );
       const credentials = answer.Credentials;
       if (!credentials?.AccessKeyId || !credentials.SecretAccessKey) {

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import type { Duplex } from 'node:stream';
 import type { ConnectConfig, Client as SshClient } from 'ssh2';
 import ssh2 from 'ssh2';
+import { defaults } from '../../config/defaults.ts';
 import { describeSshError, runOnConnection } from './sshCommand.ts';
 import { type HostKeyPolicy, hostKeyTrust, knownHostsName } from './sshHostKeys.ts';
 import {
@@ -31,14 +32,12 @@ export interface SshExecOptions {
   passphrase?: string;
   /** SSH agent socket; process.env.SSH_AUTH_SOCK when omitted. */
   agentSocket?: string;
-  /** Bound on each SSH handshake (bastion, then each target); default 10,000 ms. */
+  /** Bound on each SSH handshake (bastion, then each target); sshExec.connectTimeoutMs unless set. */
   connectTimeoutMs?: number;
   hostKeys?: HostKeyPolicy;
 }
 
 type Auth = { privateKey: Buffer; passphrase?: string } | { agent: string };
-
-const CLOSE_WAIT_MS = 2_000;
 
 /** HOST[:PORT] or [IPv6]:PORT → host and port. */
 export function parseHostPort(value: string, defaultPort = 22): { host: string; port: number } {
@@ -85,7 +84,7 @@ export function createSshExec(options: SshExecOptions): RemoteExec {
   const bastion = parseHostPort(options.bastion);
   const bastionLabel = `bastion ${bastion.host}:${bastion.port}`;
   const targetUser = options.targetUser ?? options.user;
-  const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
+  const connectTimeoutMs = options.connectTimeoutMs ?? defaults.sshExec.connectTimeoutMs;
   const hostKeys = hostKeyTrust(options.hostKeys ?? { mode: 'accept-on-first-use' });
 
   let auth: Promise<Auth> | null = null;
@@ -159,7 +158,7 @@ export function createSshExec(options: SshExecOptions): RemoteExec {
           ...config,
           hostVerifier: check.verify,
           readyTimeout: connectTimeoutMs,
-          keepaliveInterval: 15_000,
+          keepaliveInterval: defaults.sshExec.keepaliveEveryMs,
         });
       } catch (error) {
         reject(new ExecError('config', `cannot connect to ${label}: ${describeSshError(error).message}`));
@@ -302,7 +301,7 @@ export function createSshExec(options: SshExecOptions): RemoteExec {
           const timer = setTimeout(() => {
             client.destroy();
             resolve();
-          }, CLOSE_WAIT_MS);
+          }, defaults.sshExec.closeWaitMs);
           client.once('close', () => {
             clearTimeout(timer);
             resolve();

@@ -10,6 +10,7 @@ import {
   SSMClient,
   type SSMClientConfig,
 } from '@aws-sdk/client-ssm';
+import { defaults } from '../../config/defaults.ts';
 import {
   boundOutput,
   checkRunOptions,
@@ -21,17 +22,18 @@ import {
   type RunOptions,
 } from './transport.ts';
 
+/** Each unset one takes its ssmExec default in config/defaults.ts. */
 export interface SsmPollOptions {
-  /** Wait before the first GetCommandInvocation; default 250 ms. */
+  /** Wait before the first GetCommandInvocation. */
   initialDelayMs?: number;
-  /** Longest wait between polls; default 2,000 ms. */
+  /** Longest wait between polls. */
   maxDelayMs?: number;
-  /** Growth of the wait after each poll; default 1.5. */
+  /** Growth of the wait after each poll. */
   factor?: number;
-  /** Hard cap on GetCommandInvocation calls per run, whatever the time left; default 300. */
+  /** Hard cap on GetCommandInvocation calls per run, whatever the time left. */
   maxPolls?: number;
   /**
-   * How many InvocationDoesNotExist answers are taken as "not registered yet" before giving up; default 10.
+   * How many InvocationDoesNotExist answers are taken as "not registered yet" before giving up.
    * SSM answers that for a moment right after SendCommand.
    */
   maxInvocationNotFound?: number;
@@ -56,7 +58,6 @@ const DOCUMENT_NAME = 'AWS-RunShellScript';
 const MIN_DELIVERY_TIMEOUT_S = 30;
 /** AWS-RunShellScript's executionTimeout parameter accepts 1..172800 seconds. */
 const MAX_EXECUTION_TIMEOUT_S = 172_800;
-const CANCEL_TIMEOUT_MS = 3_000;
 const MAX_ERROR_TEXT = 300;
 
 const STILL_RUNNING = new Set(['Pending', 'InProgress', 'Delayed', 'Cancelling']);
@@ -122,11 +123,12 @@ function resultOf(invocation: GetCommandInvocationResult, durationMs: number): E
 
 export function createSsmExec(options: SsmExecOptions): RemoteExec {
   const { client, owned } = resolveClient(options.client);
-  const initialDelayMs = options.poll?.initialDelayMs ?? 250;
-  const maxDelayMs = options.poll?.maxDelayMs ?? 2_000;
-  const factor = options.poll?.factor ?? 1.5;
-  const maxPolls = options.poll?.maxPolls ?? 300;
-  const maxNotFound = options.poll?.maxInvocationNotFound ?? 10;
+  const ssmDefaults = defaults.ssmExec;
+  const initialDelayMs = options.poll?.initialDelayMs ?? ssmDefaults.firstPollDelayMs;
+  const maxDelayMs = options.poll?.maxDelayMs ?? ssmDefaults.maxPollDelayMs;
+  const factor = options.poll?.factor ?? ssmDefaults.pollDelayFactor;
+  const maxPolls = options.poll?.maxPolls ?? ssmDefaults.maxPolls;
+  const maxNotFound = options.poll?.maxInvocationNotFound ?? ssmDefaults.maxInvocationNotFound;
   const cancelOnTimeout = options.cancelOnTimeout ?? true;
   let closed = false;
 
@@ -135,7 +137,7 @@ export function createSsmExec(options: SsmExecOptions): RemoteExec {
       await client.send(
         new CancelCommandCommand({ CommandId: commandId, InstanceIds: [target.instanceId] }),
         {
-          abortSignal: AbortSignal.timeout(CANCEL_TIMEOUT_MS),
+          abortSignal: AbortSignal.timeout(defaults.ssmExec.cancelTimeoutMs),
         },
       );
     } catch {

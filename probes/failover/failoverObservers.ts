@@ -1,3 +1,4 @@
+import { defaults } from '../../config/defaults.ts';
 import type { HttpProbeOptions } from '../http.ts';
 import type { Sampler } from '../poller.ts';
 import type { SqlSessionOptions } from '../sql.ts';
@@ -63,12 +64,12 @@ export function startFailoverObservers(options: FailoverObserverOptions): Runnin
   };
   let latest: string | null = null;
   const changed = () => options.onFigures?.({ ...figures });
-  const dnsEvery = options.dns?.everyMs ?? 150;
+  const dnsEvery = options.dns?.everyMs ?? defaults.failoverWatch.dnsEveryMs;
   const dns = startDnsPoller(
     {
       name: options.endpointName,
       ...(options.resolver ? { resolver: options.resolver } : {}),
-      timeoutMs: options.dns?.timeoutMs ?? 1000,
+      timeoutMs: options.dns?.timeoutMs ?? defaults.failoverDrill.lookTimeoutMs,
       everyMs: dnsEvery,
       maxPolls: cap(options.maxDurationMs, dnsEvery),
       maxDurationMs: options.maxDurationMs,
