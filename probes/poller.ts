@@ -6,8 +6,10 @@
 // start.
 
 export interface PollBounds {
-  /** Time from the start of one look to the start of the next. */
+  /** Time from the start of one look to the start of the next (the first gap, when `growth` is set). */
   everyMs: number;
+  /** Gaps that grow after each look, up to maxEveryMs: for waits that are usually short but may be long. */
+  growth?: { factor: number; maxEveryMs: number };
   /** Most looks; unbounded by count only when maxDurationMs bounds it. */
   maxPolls?: number;
   maxDurationMs: number;
@@ -39,6 +41,7 @@ export function startPoller<R>(
   const started = Date.now();
   const maxPolls = bounds.maxPolls ?? Number.POSITIVE_INFINITY;
   let polls = 0;
+  let gapMs = bounds.everyMs;
   let stopped = false;
   let wake: (() => void) | undefined;
 
@@ -72,7 +75,8 @@ export function startPoller<R>(
         if (stopped) return 'stopped';
         if (bounds.signal?.aborted) return 'aborted';
         if (polls >= maxPolls) return 'max-polls';
-        const nextStart = Math.max(Date.now(), lookStarted + bounds.everyMs);
+        const nextStart = Math.max(Date.now(), lookStarted + gapMs);
+        if (bounds.growth) gapMs = Math.min(bounds.growth.maxEveryMs, gapMs * bounds.growth.factor);
         if (nextStart - started >= bounds.maxDurationMs) return 'max-duration';
         const rest = nextStart - Date.now();
         if (rest > 0) await pause(rest);

@@ -77,4 +77,18 @@ describe('the one polling loop', () => {
     });
     expect(await sampler.done).toEqual([0, 2, 4, 6]);
   });
+
+  it('grows the gaps between looks up to their cap', async () => {
+    const starts: number[] = [];
+    const poller = startPoller(async () => starts.push(Date.now()), {
+      everyMs: 20,
+      growth: { factor: 2, maxEveryMs: 80 },
+      maxPolls: 5,
+      maxDurationMs: 60_000,
+    });
+    await poller.done;
+    const gaps = starts.slice(1).map((at, index) => at - starts[index]!);
+    // 20, 40, 80, 80: each at least its planned gap (a busy machine only makes them longer).
+    expect(gaps.map((gap, index) => gap >= [20, 40, 80, 80][index]! - 2)).toEqual([true, true, true, true]);
+  });
 });
