@@ -6,6 +6,7 @@ import { Resolver } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import type { Answer, StringAnswer } from 'dns-packet';
 import { ask, type Exchange, sameName } from './dnsExchange.ts';
+import { parseHostPort } from './hostPort.ts';
 import { DnsProbeError } from './dnsProbeError.ts';
 
 export interface DnsRecordSeen {
@@ -51,28 +52,14 @@ const MAX_CNAME_HOPS = 8;
 /** Answer records looked at per message; a longer answer is cut (a lab name never needs more). */
 const MAX_RECORDS = 256;
 
-/** Parses "HOST:PORT" (port 53 when absent; IPv6 in brackets, or bare without a port). */
+/** Parses "HOST:PORT" (port 53 when absent; IPv6 in brackets, or bare without a port); HOST is an IP. */
 export function parseResolver(text: string): { host: string; port: number } {
-  const trimmed = text.trim();
-  let host: string;
-  let portText: string | undefined;
-  const bracketed = /^\[([^\]]{1,64})\](?::(\d{1,5}))?$/.exec(trimmed);
-  if (bracketed) {
-    host = bracketed[1]!;
-    portText = bracketed[2];
-  } else if (trimmed.split(':').length === 2) {
-    [host, portText] = trimmed.split(':') as [string, string];
-  } else {
-    host = trimmed; // an IPv4 address, or an IPv6 address without brackets and without a port
-  }
-  const family = isIP(host);
+  const { host: written, port } = parseHostPort(text.trim(), 53);
+  const family = isIP(written);
   if (family === 0) throw new TypeError(`resolver ${JSON.stringify(text)}: host must be an IP address`);
   // Canonical form (e.g. 0:0:0:0:0:0:0:1 → ::1), as the source address of answers will be written.
-  if (family === 6) host = new URL(`http://[${host}]/`).hostname.slice(1, -1);
-  const port = portText === undefined ? 53 : Number(portText);
-  if (!(Number.isInteger(port) && port >= 1 && port <= 65_535)) {
-    throw new TypeError(`resolver ${JSON.stringify(text)}: port must be within 1–65535`);
-  }
+  const host = family === 6 ? new URL(`http://[${written}]/`).hostname.slice(1, -1) : written;
+  if (port === null) throw new TypeError(`resolver ${JSON.stringify(text)}: port must be within 1–65535`);
   return { host, port };
 }
 

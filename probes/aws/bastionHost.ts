@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import type { EC2Client, Instance } from '@aws-sdk/client-ec2';
+import { parseHostPort } from '../hostPort.ts';
 import { describeInstances, type InstanceQuery } from './ec2.ts';
 
 // The stack's bastion host, ec2.bastion, in its three forms: an instance id, a Name tag, or the address SSH
@@ -17,10 +18,9 @@ const sshPort = 22;
 export function parseBastion(value: string): BastionRef {
   if (/^i-[0-9a-f]{8,17}$/.test(value)) return { kind: 'instance-id', id: value };
   if (isIP(value) !== 0) return { kind: 'address', host: value, port: sshPort };
-  const withPort = /^(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$/.exec(value);
-  const bracketed = /^\[([0-9A-Fa-f:.]+)\]$/.exec(value);
-  if (withPort) return { kind: 'address', host: withPort[1] ?? withPort[2]!, port: Number(withPort[3]) };
-  if (bracketed) return { kind: 'address', host: bracketed[1]!, port: sshPort };
+  const { host, port, portGiven, bracketed } = parseHostPort(value, sshPort);
+  const address = bracketed ? /^[0-9A-Fa-f:.]+$/.test(host) : portGiven && /^[A-Za-z0-9.-]+$/.test(host);
+  if (address && port !== null) return { kind: 'address', host, port };
   // Anything else names the instance: a Name tag may hold spaces, dots or colons, and a host name without
   // a port would read as one too, which is why an address takes a port unless it is an IP.
   return { kind: 'name-tag', name: value };

@@ -8,6 +8,7 @@ import type { Duplex } from 'node:stream';
 import type { ConnectConfig, Client as SshClient } from 'ssh2';
 import ssh2 from 'ssh2';
 import { defaults } from '../../config/defaults.ts';
+import { parseHostPort } from '../hostPort.ts';
 import { describeSshError, runOnConnection } from './sshCommand.ts';
 import { type HostKeyPolicy, hostKeyTrust, knownHostsName } from './sshHostKeys.ts';
 import {
@@ -39,24 +40,13 @@ export interface SshExecOptions {
 
 type Auth = { privateKey: Buffer; passphrase?: string } | { agent: string };
 
-/** HOST[:PORT] or [IPv6]:PORT → host and port. */
-export function parseHostPort(value: string, defaultPort = 22): { host: string; port: number } {
-  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(value);
-  let host: string;
-  let port: string | undefined;
-  if (bracketed) {
-    host = bracketed[1]!;
-    port = bracketed[2];
-  } else if ((value.match(/:/g) ?? []).length === 1) {
-    [host, port] = value.split(':') as [string, string];
-  } else {
-    host = value; // a bare name, IPv4, or an IPv6 address without a port
-  }
-  const portNumber = port === undefined ? defaultPort : Number(port);
-  if (host === '' || !Number.isInteger(portNumber) || portNumber < 1 || portNumber > 65535) {
+/** The bastion's HOST[:PORT] or [IPv6]:PORT (port 22 when absent) → host and port. */
+function bastionAddress(value: string): { host: string; port: number } {
+  const { host, port } = parseHostPort(value, 22);
+  if (host === '' || port === null) {
     throw new ExecError('config', `not a HOST[:PORT]: ${JSON.stringify(value.slice(0, 100))}`);
   }
-  return { host, port: portNumber };
+  return { host, port };
 }
 
 /** Rejects when `promise` has not settled within `ms`; the promise itself goes on. */
@@ -81,7 +71,7 @@ function withinTime<T>(promise: Promise<T>, ms: number, what: string): Promise<T
 }
 
 export function createSshExec(options: SshExecOptions): RemoteExec {
-  const bastion = parseHostPort(options.bastion);
+  const bastion = bastionAddress(options.bastion);
   const bastionLabel = `bastion ${bastion.host}:${bastion.port}`;
   const targetUser = options.targetUser ?? options.user;
   const connectTimeoutMs = options.connectTimeoutMs ?? defaults.sshExec.connectTimeoutMs;

@@ -84,6 +84,9 @@ describe('ec2.bastion', () => {
     // A host name without a port is read as a Name tag: an address takes a port unless it is an IP.
     expect(parseBastion('bastion.example')).toEqual({ kind: 'name-tag', name: 'bastion.example' });
     expect(parseBastion('lab: bastion')).toEqual({ kind: 'name-tag', name: 'lab: bastion' });
+    expect(parseBastion('[2001:db8::1]')).toEqual({ kind: 'address', host: '2001:db8::1', port: 22 });
+    expect(parseBastion('lab:web:1')).toEqual({ kind: 'name-tag', name: 'lab:web:1' });
+    expect(parseBastion('lab bastion:22')).toEqual({ kind: 'name-tag', name: 'lab bastion:22' });
   });
 
   it('finds the instance by its Name tag, id or public IP, for its security groups', async () => {

@@ -286,6 +286,20 @@ describe('SSH transport errors and host keys', () => {
     }
   });
 
+  it('refuses a bastion that is not HOST[:PORT] before connecting', () => {
+    for (const bastionText of ['', '127.0.0.1:0', '127.0.0.1:70000', 'bastion.example:x', '[::1]:x']) {
+      let thrown: unknown;
+      try {
+        createSshExec(options({ bastion: bastionText }));
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown, bastionText).toBeInstanceOf(ExecError);
+      expect((thrown as ExecError).kind).toBe('config');
+      expect((thrown as ExecError).message).toBe(`not a HOST[:PORT]: ${JSON.stringify(bastionText)}`);
+    }
+  });
+
   it('says when the bastion is unreachable', async () => {
     const closedPort = await freePort('127.0.0.1');
     const error = await firstRun({ bastion: `127.0.0.1:${closedPort}` });
