@@ -1,4 +1,5 @@
 import { defaults } from '../config/defaults.ts';
+import { errorLine } from './errorLine.ts';
 import {
   Journal,
   type JournalContents,
@@ -115,14 +116,6 @@ export function pendingSteps(contents: JournalContents, runId?: string): Pending
   return [...steps.entries()].filter(([key]) => !undone.has(key)).map(([, step]) => step);
 }
 
-function errorText(error: unknown): string {
-  const text =
-    error instanceof Error
-      ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}`
-      : String(error);
-  return text.split('\n')[0]?.slice(0, 500) ?? '';
-}
-
 /** Runs the undo of every pending step, newest first, and journals each result. */
 export async function restoreFromJournal(
   path: string,
@@ -160,7 +153,12 @@ export async function restoreFromJournal(
         );
         result = { ...base, undo: step.undo, result: 'undone', message };
       } catch (error) {
-        result = { ...base, undo: step.undo, result: 'undo-failed', message: errorText(error) };
+        result = {
+          ...base,
+          undo: step.undo,
+          result: 'undo-failed',
+          message: errorLine(error, { name: true }),
+        };
       }
     }
     try {
@@ -175,7 +173,7 @@ export async function restoreFromJournal(
     } catch (error) {
       // The undo itself is done (or failed) either way; the other steps still need theirs. The next
       // restore will find this step pending again and run its (idempotent) undo once more.
-      report.journalProblem ??= `could not record the result in the journal: ${errorText(error)}`;
+      report.journalProblem ??= `could not record the result in the journal: ${errorLine(error, { name: true })}`;
     }
     report.steps.push(result);
     options.onStep?.(result);
