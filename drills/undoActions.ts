@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { type AutoScalingClient, UpdateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
 import { DescribeInstancesCommand, type EC2Client, StartInstancesCommand } from '@aws-sdk/client-ec2';
 import type { RDSClient } from '@aws-sdk/client-rds';
@@ -12,6 +11,7 @@ import {
 import { z } from 'zod';
 import { defaults } from '../config/defaults.ts';
 import { heartbeatTable } from '../probes/failover/sqlHeartbeat.ts';
+import { pollUntil } from '../probes/poller.ts';
 import { type SqlCredentials, SqlProbeError, withSqlSession } from '../probes/sql.ts';
 
 // What a drill writes to the journal before it changes anything: how to put the stack back. An undo is
@@ -134,9 +134,9 @@ async function startInstances(
 ): Promise<string> {
   const ec2 = need(clients.ec2, 'ec2', action);
   const said: string[] = [];
-  let remaining = [...action.instanceIds];
-  for (let poll = 0; remaining.length > 0; poll++) {
-    const described = await ec2.send(new DescribeInstancesCommand({ InstanceIds: remaining }), {
+  // One look: start what has stopped, and say which are still stopping.
+  const startStopped = async (remaining: readonly string[]): Promise<string[]> => {
+    const described = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [...remaining] }), {
       abortSignal: options.signal,
     });
     const states = new Map<string, string>();
@@ -159,14 +159,26 @@ async function startInstances(
       await ec2.send(new StartInstancesCommand({ InstanceIds: toStart }), { abortSignal: options.signal });
       said.push(`started ${toStart.join(', ')}`);
     }
-    remaining = stillStopping;
-    if (remaining.length === 0) break;
-    if (poll + 1 >= stopWaitChecks) {
-      throw new Error(
-        `${remaining.join(', ')} still stopping after ${stopWaitChecks} checks; run restore again`,
-      );
-    }
-    await sleep(stopWaitEveryMs, undefined, { signal: options.signal });
+    return stillStopping;
+  };
+  let remaining: readonly string[] = action.instanceIds;
+  if (remaining.length === 0) return '';
+  const outcome = await pollUntil(
+    async () => (remaining = await startStopped(remaining)),
+    (stillStopping) => stillStopping.length === 0,
+    {
+      everyMs: stopWaitEveryMs,
+      maxPolls: stopWaitChecks,
+      // The checks bound the wait; the time bound only backs them up (each look's calls have their own).
+      maxDurationMs: 2 * stopWaitChecks * stopWaitEveryMs,
+      ...(options.signal ? { signal: options.signal } : {}),
+    },
+  );
+  if (!outcome.met) {
+    if (options.signal?.aborted) throw options.signal.reason ?? new Error('the undo was cancelled');
+    throw new Error(
+      `${remaining.join(', ')} still stopping after ${outcome.polls} checks; run restore again`,
+    );
   }
   return said.join('; ');
 }
@@ -239,20 +251,28 @@ export const sdkUndoExecutors: UndoExecutors = {
     };
     // Right after a failover the endpoint may still name the stopped primary: retry while the database
     // cannot be reached (a Multi-AZ failover takes up to two minutes), until the undo's own deadline.
-    const started = Date.now();
-    for (;;) {
-      try {
-        await withSqlSession(session, (s) => s.execute(`DROP TABLE IF EXISTS ${action.table}`));
-        return `dropped ${action.table} on ${action.host}:${action.port}`;
-      } catch (error) {
-        const unreachable =
-          error instanceof SqlProbeError && ['dns', 'connect', 'timeout'].includes(error.kind);
-        if (!unreachable || Date.now() - started > dropTableRetryMs || options.signal?.aborted) throw error;
-        await sleep(dropTableRetryEveryMs, undefined, options.signal ? { signal: options.signal } : {}).catch(
-          () => undefined,
-        );
-      }
-    }
+    let failure: unknown;
+    const outcome = await pollUntil(
+      async () => {
+        try {
+          await withSqlSession(session, (s) => s.execute(`DROP TABLE IF EXISTS ${action.table}`));
+          return 'dropped' as const;
+        } catch (error) {
+          failure = error;
+          const unreachable =
+            error instanceof SqlProbeError && ['dns', 'connect', 'timeout'].includes(error.kind);
+          return unreachable ? ('unreachable' as const) : ('failed' as const);
+        }
+      },
+      (result) => result !== 'unreachable',
+      {
+        everyMs: dropTableRetryEveryMs,
+        maxDurationMs: dropTableRetryMs,
+        ...(options.signal ? { signal: options.signal } : {}),
+      },
+    );
+    if (outcome.last === 'dropped') return `dropped ${action.table} on ${action.host}:${action.port}`;
+    throw failure ?? options.signal?.reason ?? new Error('the undo was cancelled');
   },
   none: async (action) => `nothing to put back: ${action.note}`,
 };
