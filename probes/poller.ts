@@ -8,6 +8,8 @@
 export interface PollBounds {
   /** Time from the start of one look to the start of the next (the first gap, when `growth` is set). */
   everyMs: number;
+  /** A wait before the first look too (a command just sent is never done at once); none by default. */
+  firstLookAfterMs?: number;
   /** Gaps that grow after each look, up to maxEveryMs: for waits that are usually short but may be long. */
   growth?: { factor: number; maxEveryMs: number };
   /** Most looks; unbounded by count only when maxDurationMs bounds it. */
@@ -42,6 +44,7 @@ export function startPoller<R>(
   const maxPolls = bounds.maxPolls ?? Number.POSITIVE_INFINITY;
   let polls = 0;
   let gapMs = bounds.everyMs;
+  let firstWaitDone = !(bounds.firstLookAfterMs && bounds.firstLookAfterMs > 0);
   let stopped = false;
   let wake: (() => void) | undefined;
 
@@ -67,6 +70,12 @@ export function startPoller<R>(
         if (bounds.signal?.aborted) return 'aborted';
         if (polls >= maxPolls) return 'max-polls';
         if (Date.now() - started >= bounds.maxDurationMs) return 'max-duration';
+        if (!firstWaitDone) {
+          firstWaitDone = true;
+          if (bounds.firstLookAfterMs! >= bounds.maxDurationMs) return 'max-duration';
+          await pause(bounds.firstLookAfterMs!);
+          continue;
+        }
         const lookStarted = Date.now();
         const index = polls;
         polls += 1;

@@ -1,7 +1,6 @@
 // RemoteExec over SSM Run Command: SendCommand with AWS-RunShellScript, then GetCommandInvocation polled
 // with backoff until the invocation reaches a final status or the run's time is up.
 
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   CancelCommandCommand,
   GetCommandInvocationCommand,
@@ -11,6 +10,7 @@ import {
   type SSMClientConfig,
 } from '@aws-sdk/client-ssm';
 import { defaults } from '../../config/defaults.ts';
+import { pollUntil } from '../poller.ts';
 import {
   boundOutput,
   checkRunOptions,
@@ -192,32 +192,25 @@ export function createSsmExec(options: SsmExecOptions): RemoteExec {
       );
     }
 
-    let delayMs = initialDelayMs;
     let notFound = 0;
     let lastStatus = 'not yet registered';
-    for (let poll = 0; poll < maxPolls; poll += 1) {
-      const wait = Math.min(delayMs, remaining());
-      if (wait > 0) {
-        await sleep(wait, undefined, runOptions.signal ? { signal: runOptions.signal } : {}).catch(
-          () => undefined,
-        );
-      }
-      if (runOptions.signal?.aborted) {
-        await cancel(commandId, target);
-        throw cancelled();
-      }
-      if (remaining() <= 0) break;
-      delayMs = Math.min(maxDelayMs, delayMs * factor);
-
-      let invocation: GetCommandInvocationResult;
+    const id = commandId;
+    // One look at the invocation: still running, ended, or the call ran out of the run's time.
+    const look = async (): Promise<
+      | { state: 'running' }
+      | { state: 'ended'; invocation: GetCommandInvocationResult }
+      | { state: 'out-of-time' }
+    > => {
       try {
-        invocation = await client.send(
-          new GetCommandInvocationCommand({ CommandId: commandId, InstanceId: target.instanceId }),
+        const invocation = await client.send(
+          new GetCommandInvocationCommand({ CommandId: id, InstanceId: target.instanceId }),
           { abortSignal: callSignal() },
         );
+        lastStatus = invocation.Status ?? 'unknown';
+        return STILL_RUNNING.has(lastStatus) ? { state: 'running' } : { state: 'ended', invocation };
       } catch (error) {
         if (runOptions.signal?.aborted) {
-          await cancel(commandId, target);
+          await cancel(id, target);
           throw cancelled();
         }
         if (errorFacts(error).name === 'InvocationDoesNotExist') {
@@ -225,20 +218,33 @@ export function createSsmExec(options: SsmExecOptions): RemoteExec {
           if (notFound > maxNotFound) {
             throw new ExecError(
               'target',
-              `SSM never registered command ${commandId} on ${target.instanceId} ` +
+              `SSM never registered command ${id} on ${target.instanceId} ` +
                 `(InvocationDoesNotExist ${notFound} times)`,
             );
           }
-          continue;
+          return { state: 'running' };
         }
         const execError = toExecError(error, 'GetCommandInvocation', target);
-        if (execError.kind === 'timeout') break;
+        if (execError.kind === 'timeout') return { state: 'out-of-time' };
         throw execError;
       }
-
+    };
+    // A command just sent is never done at once: the first look waits, and the gaps grow to maxDelayMs.
+    const outcome = await pollUntil(look, (result) => result.state !== 'running', {
+      everyMs: initialDelayMs,
+      firstLookAfterMs: initialDelayMs,
+      growth: { factor, maxEveryMs: maxDelayMs },
+      maxPolls,
+      maxDurationMs: Math.max(0, remaining()),
+      ...(runOptions.signal ? { signal: runOptions.signal } : {}),
+    });
+    if (outcome.end === 'aborted') {
+      await cancel(id, target);
+      throw cancelled();
+    }
+    if (outcome.last?.state === 'ended') {
+      const { invocation } = outcome.last;
       const status = invocation.Status ?? 'unknown';
-      lastStatus = status;
-      if (STILL_RUNNING.has(status)) continue;
       const durationMs = performance.now() - started;
       const details = (invocation.StatusDetails ?? status).slice(0, 100);
       switch (status) {
@@ -268,7 +274,7 @@ export function createSsmExec(options: SsmExecOptions): RemoteExec {
     }
 
     if (cancelOnTimeout) await cancel(commandId, target);
-    const limit = remaining() > 0 ? `${maxPolls} polls` : `${runOptions.timeoutMs} ms`;
+    const limit = outcome.end === 'max-polls' ? `${maxPolls} polls` : `${runOptions.timeoutMs} ms`;
     throw new ExecError(
       'timeout',
       `no result from ${target.instanceId} within ${limit} (SSM command ${commandId}, last status: ${lastStatus})`,

@@ -91,4 +91,26 @@ describe('the one polling loop', () => {
     // 20, 40, 80, 80: each at least its planned gap (a busy machine only makes them longer).
     expect(gaps.map((gap, index) => gap >= [20, 40, 80, 80][index]! - 2)).toEqual([true, true, true, true]);
   });
+
+  it('waits before the first look when asked, and an abort ends that wait', async () => {
+    const started = Date.now();
+    let firstAt = 0;
+    await startPoller(async () => (firstAt = Date.now()), {
+      everyMs: 1,
+      firstLookAfterMs: 50,
+      maxPolls: 1,
+      maxDurationMs: 60_000,
+    }).done;
+    expect(firstAt - started).toBeGreaterThanOrEqual(49);
+    const controller = new AbortController();
+    const waiting = startPoller(async () => 1, {
+      everyMs: 1,
+      firstLookAfterMs: 60_000,
+      maxDurationMs: 600_000,
+      signal: controller.signal,
+    });
+    setTimeout(() => controller.abort(), 10);
+    expect(await waiting.done).toBe('aborted');
+    expect(waiting.polls).toBe(0);
+  });
 });
