@@ -62,7 +62,11 @@ awsCheck('efs.shared', [['exec', (s) => s.exec]], async (c) => {
   if (instances.length < 2)
     return skipped(`needs at least two running app instances, found ${instances.length}`, 'stack.unmet');
   const { acceptNewHostKey, knownHostsFile } = runContext();
-  const exec = execForStack(c.stack, { acceptNewHostKey, knownHostsFile })!;
+  const exec = execForStack(c.stack, {
+    acceptNewHostKey,
+    knownHostsFile,
+    signing: c.inventory.clients.signing,
+  })!;
   const name = `.labdrill-canary-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
   const content = `labdrill-${randomBytes(8).toString('hex')}`;
   const path = `${mountPath.replace(/\/$/, '')}/${name}`;

@@ -4,8 +4,8 @@ import { defaults } from '../../config/defaults.ts';
 
 // Credentials of an assumed role (the stack file's aws.roleArn, or a roster student's roleArn): STS
 // AssumeRole with the profile's or the default chain's credentials, renewed a few minutes before they expire.
-// Every client of one stack shares one provider, so a run assumes the role once. The session's length and
-// how early it is renewed are assumedRole in config/defaults.ts.
+// The clients of one set (createAwsClients), and the SSM client made beside them, share one provider, so they
+// assume the role once. The session's length and how early it is renewed are assumedRole in config/defaults.ts.
 
 const { sessionS, renewBeforeExpiryMs } = defaults.assumedRole;
 

@@ -120,19 +120,31 @@ export interface AwsClients {
   cloudFront: CloudFrontClient;
   efs: EFSClient;
   sts: STSClient;
+  /**
+   * What every client of the set signs with, for a client made beside it (SSM's, in probes/exec): the same
+   * role session, not a second one, and never the base credentials when the stack names a role.
+   */
+  readonly signing: AwsClientOverrides;
   /** Closes every client's sockets. */
   destroy(): void;
 }
 
+/**
+ * What a stack's clients sign with: the caller's credentials when given; else, with aws.roleArn, the role's
+ * (assumed with the profile's or the default chain's, renewed as they expire); else the profile or chain.
+ */
+export function stackSigning(stack: Stack, overrides: AwsClientOverrides = {}): AwsClientOverrides {
+  const roleArn = stack.aws?.roleArn;
+  return roleArn && !overrides.credentials
+    ? { credentials: assumedRoleCredentials(roleArn, awsClientConfig(stack, 'sts', overrides)) }
+    : overrides;
+}
+
 /** One client per service, all configured from the stack file. Call destroy() when done. */
 export function createAwsClients(stack: Stack, overrides: AwsClientOverrides = {}): AwsClients {
-  const roleArn = stack.aws?.roleArn;
   // With a role to assume, every client signs with the role's credentials, got once with the base ones.
-  const effective: AwsClientOverrides =
-    roleArn && !overrides.credentials
-      ? { credentials: assumedRoleCredentials(roleArn, awsClientConfig(stack, 'sts', overrides)) }
-      : overrides;
-  const config = (service: AwsServiceKey) => awsClientConfig(stack, service, effective);
+  const signing = stackSigning(stack, overrides);
+  const config = (service: AwsServiceKey) => awsClientConfig(stack, service, signing);
   const clients = {
     ec2: new EC2Client(config('ec2')),
     elbv2: new ElasticLoadBalancingV2Client(config('elasticloadbalancing')),
@@ -146,6 +158,7 @@ export function createAwsClients(stack: Stack, overrides: AwsClientOverrides = {
   };
   return {
     ...clients,
+    signing,
     destroy() {
       for (const client of Object.values(clients)) client.destroy();
     },

@@ -3,7 +3,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Stack } from '../../config/schema.ts';
 import { EC2Client } from '@aws-sdk/client-ec2';
-import { awsClientConfig } from '../aws/awsClients.ts';
+import { type AwsClientOverrides, awsClientConfig, stackSigning } from '../aws/awsClients.ts';
 import { bastionSshAddress, parseBastion } from '../aws/bastionHost.ts';
 import { createSshExec } from './ssh.ts';
 import { fingerprintsFromKnownHosts, type HostKeyPolicy } from './sshHostKeys.ts';
@@ -15,6 +15,11 @@ export interface ExecForStackOptions {
   acceptNewHostKey?: boolean;
   /** The known_hosts file, resolved in the user's directory (exec.knownHosts, else .labdrill/known_hosts). */
   knownHostsFile?: string;
+  /**
+   * What the run's other AWS clients sign with (AwsClients.signing), so that SSM runs the commands as the
+   * same role session; without it, the stack's own (its aws.roleArn assumed here).
+   */
+  signing?: AwsClientOverrides;
 }
 
 /**
@@ -51,13 +56,14 @@ export function hostKeyPolicyFor(stack: Stack, options: ExecForStackOptions = {}
  */
 function sshThroughNamedBastion(
   stack: Stack,
+  signing: AwsClientOverrides,
   bastion: string,
   connect: (address: string) => RemoteExec,
 ): RemoteExec {
   let transport: Promise<RemoteExec> | null = null;
   let closed = false;
   const open = async (): Promise<RemoteExec> => {
-    const ec2 = new EC2Client(awsClientConfig(stack, 'ec2'));
+    const ec2 = new EC2Client(awsClientConfig(stack, 'ec2', signing));
     try {
       const { host, port } = await bastionSshAddress(ec2, bastion);
       return connect(`${host.includes(':') ? `[${host}]` : host}:${port}`);
@@ -90,8 +96,12 @@ function sshThroughNamedBastion(
 export function execForStack(stack: Stack, options: ExecForStackOptions = {}): RemoteExec | null {
   const exec = stack.exec;
   if (!exec) return null;
-  if (exec.via === 'ssm')
-    return createSsmExec({ client: awsClientConfig(stack, 'ssm'), comment: 'labdrill efs.shared canary' });
+  // A graded student's commands run as that student's role, like every other call of the run.
+  const signing = options.signing ?? stackSigning(stack);
+  if (exec.via === 'ssm') {
+    const client = awsClientConfig(stack, 'ssm', signing);
+    return createSsmExec({ client, comment: 'labdrill efs.shared canary' });
+  }
   const bastion = stack.ec2?.bastion;
   // The schema requires ec2.bastion with exec via ssh; a stack built in code may still lack it.
   if (bastion === undefined)
@@ -105,5 +115,5 @@ export function execForStack(stack: Stack, options: ExecForStackOptions = {}): R
     });
   return parseBastion(bastion).kind === 'address'
     ? connect(bastion)
-    : sshThroughNamedBastion(stack, bastion, connect);
+    : sshThroughNamedBastion(stack, signing, bastion, connect);
 }
