@@ -106,9 +106,21 @@ async function plan(ctx: DrillContext, target: RdsFailoverTarget): Promise<RdsFa
     undo: { type: 'none', note: undoNote(target) },
     apply: async () => {},
   });
+  return unwatched('', {
+    status: '',
+    multiAz: true,
+    az: null,
+    secondaryAz: null,
+    address: '',
+    addressAz: null,
+  });
+}
+
+/** What the drill saw when it watched nothing (a dry run, a refusal): where the endpoint was, no more. */
+function unwatched(endpoint: string, before: RdsFailoverObservation['before']): RdsFailoverObservation {
   return {
-    endpoint: '',
-    before: { status: '', multiAz: true, az: null, secondaryAz: null, address: '', addressAz: null },
+    endpoint,
+    before,
     after: null,
     expectedAddress: null,
     newAddress: null,
@@ -151,17 +163,7 @@ async function rebootWithFailover(
   );
   const addressAz = (await azOfAddress(ec2, oldAddress)) ?? before.az;
   ctx.event('endpoint before', `${endpoint} → ${oldAddress} (${addressAz ?? 'AZ unknown'})`);
-  const nothingWatched = {
-    endpoint,
-    before: { ...before, address: oldAddress, addressAz },
-    after: null,
-    expectedAddress: null,
-    newAddress: null,
-    newAddressAz: null,
-    watched: null,
-    sqlSkipped: null,
-    events: [],
-  };
+  const nothingWatched = unwatched(endpoint, { ...before, address: oldAddress, addressAz });
 
   if (!before.multiAz) {
     // RDS refuses a forced failover of a Single-AZ instance; the drill shows the student RDS's answer.

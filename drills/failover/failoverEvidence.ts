@@ -21,26 +21,27 @@ export function recordFailoverMeasurements(ctx: DrillContext, watched: WatchedFa
   if (analysis.lostWrites)
     ctx.evidence.measure('acknowledged writes lost', analysis.lostWrites.length, 'count');
   const { observation } = watched;
-  ctx.evidence.series(
-    'write ok (1) / failed (0)',
-    'bool',
-    observation.writes.map((s) => (s.ok ? 1 : 0)),
-  );
-  ctx.evidence.series(
-    'write time from the failover call',
-    'ms',
-    observation.writes.map((s) => s.at - rebootAt),
-  );
-  ctx.evidence.series(
-    'app healthy (1) / not (0)',
-    'bool',
-    observation.app.map((s) => (s.healthy ? 1 : 0)),
-  );
-  ctx.evidence.series(
-    'app time from the failover call',
-    'ms',
-    observation.app.map((s) => s.at - rebootAt),
-  );
+  // The write and app samples as two series each: whether the look succeeded, and when from the call.
+  const looks: [string, string, readonly { ok: boolean; at: number }[]][] = [
+    ['write ok (1) / failed (0)', 'write time from the failover call', observation.writes],
+    [
+      'app healthy (1) / not (0)',
+      'app time from the failover call',
+      observation.app.map((s) => ({ ok: s.healthy, at: s.at })),
+    ],
+  ];
+  for (const [okName, timeName, samples] of looks) {
+    ctx.evidence.series(
+      okName,
+      'bool',
+      samples.map((s) => (s.ok ? 1 : 0)),
+    );
+    ctx.evidence.series(
+      timeName,
+      'ms',
+      samples.map((s) => s.at - rebootAt),
+    );
+  }
   ctx.evidence.series(
     'TCP connect ok (1) / failed (0)',
     'bool',
