@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { loadRoster, type Roster, type RosterStudent } from '../config/roster.ts';
+import { defaults } from '../config/defaults.ts';
 import { buildClassSummary } from '../reports/grading/classSummary.ts';
 import type { Rubric } from '../reports/grading/gradeModel.ts';
 import { loadRubric } from '../reports/grading/loadRubric.ts';
@@ -28,7 +29,7 @@ interface GradeFlags {
   autograder?: 'classroom' | 'vocareum' | 'gradescope';
 }
 
-const defaultConcurrency = 4;
+const defaultConcurrency = defaults.runConcurrency.studentsGraded;
 
 function concurrencyOf(flag: string | undefined, roster: Roster): number {
   if (flag === undefined) return roster.concurrency ?? defaultConcurrency;

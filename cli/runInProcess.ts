@@ -1,6 +1,7 @@
 import { journalPathFor, knownHostsFileFor } from '../config/stackPaths.ts';
 import type { Stack } from '../config/schema.ts';
 import { settingsFor } from '../config/settings.ts';
+import { defaults } from '../config/defaults.ts';
 import { CodedError } from '../reports/errorCodes.ts';
 import pLimit from 'p-limit';
 import { type CheckResult, emptyEvidence } from '../reports/evidence.ts';
@@ -37,7 +38,7 @@ export interface InProcessRunOptions {
 }
 
 /** Probes wait on the network, not the CPU: a handful at once per stack keeps a run short. */
-const defaultProbeConcurrency = 6;
+const defaultProbeConcurrency = defaults.runConcurrency.probesPerStack;
 
 /** Suite files are evaluated one run at a time (collection is short); their checks then run side by side. */
 let collectionQueue: Promise<void> = Promise.resolve();

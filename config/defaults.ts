@@ -304,6 +304,16 @@ export const builtInDefaultsTable = {
     settleTimeoutMs: d(60_000, 'S3 applies a bucket policy change within seconds; a minute is ample.'),
     pollEveryMs: d(250, 'Sees the policy change take effect to within a quarter second.'),
   },
+  runConcurrency: {
+    probesPerStack: d(
+      6,
+      "Six probes of one stack at once: the run's waits overlap, and no probe's measurement waits on the CPU.",
+    ),
+    studentsGraded: d(
+      4,
+      "Four students' stacks at once on a grader's machine: each reads with its own clients and its own limits.",
+    ),
+  },
   drillRun: {
     inFlightSettleMs: d(
       30_000,
