@@ -34,6 +34,9 @@ export default defineConfig({
               // End-to-end tests start a twin (with three MariaDB servers) and a labdrill run each: two at a
               // time on two cores, or the measurements they check would measure the machine's overload instead.
               maxConcurrency: 2,
+              // Two files at once (vitest's default on two cores is one): most files wait on sockets and timers,
+              // so the fault matrix runs beside the rest instead of before it.
+              maxWorkers: 2,
               testTimeout: 120_000,
               hookTimeout: 120_000,
             },
