@@ -2,7 +2,8 @@
 // (the way autocannon keeps its defaults in lib/defaultOptions.js). Code reads the values from `defaults`;
 // the README's stack-file reference is generated from the tables (npm run stack-reference) and a test keeps
 // it equal. Two tables: what a stack file may override, keyed by its own paths, and the fixed values the
-// checks, drills and load generator use that no stack file sets.
+// checks, drills and load generator use that no stack file sets. It is longer than labdrill's other modules
+// on purpose: one table is the point, and splitting it would give defaults two homes again.
 
 export interface Default<T> {
   readonly value: T;
