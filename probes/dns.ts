@@ -6,7 +6,7 @@ import { Resolver } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import type { Answer, StringAnswer } from 'dns-packet';
 import { ask, type Exchange, sameName } from './dnsExchange.ts';
-import { parseHostPort } from './hostPort.ts';
+import { formatHostPort, parseHostPort } from './hostPort.ts';
 import { DnsProbeError } from './dnsProbeError.ts';
 
 export interface DnsRecordSeen {
@@ -63,10 +63,6 @@ export function parseResolver(text: string): { host: string; port: number } {
   return { host, port };
 }
 
-function formatResolver(host: string, port: number): string {
-  return isIP(host) === 6 ? `[${host}]:${port}` : `${host}:${port}`;
-}
-
 /** A CNAME target from an answer; one that is not a valid name makes the answer malformed. */
 function aliasTarget(target: string, query: string, resolver: string): string {
   try {
@@ -118,7 +114,7 @@ export async function resolveName(name: string, options: ResolveNameOptions): Pr
   const started = performance.now();
   const query = normalizeName(name);
   const { host, port } = parseResolver(options.resolver);
-  const label = formatResolver(host, port);
+  const label = formatHostPort(host, port);
   const type = options.type ?? 'A';
   const maxHops = Math.min(options.maxCnameHops ?? MAX_CNAME_HOPS, MAX_CNAME_HOPS);
   let queries = 0;

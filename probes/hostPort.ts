@@ -3,6 +3,8 @@
 // caller; each judges the host itself (an IP for a resolver, a name or IP for SSH) and says what is wrong in
 // its own words.
 
+import { isIP } from 'node:net';
+
 export interface HostPortParts {
   /** The host as written, brackets removed; '' when there is none. */
   host: string;
@@ -33,6 +35,11 @@ export function parseHostPort(text: string, defaultPort: number): HostPortParts 
     portGiven: portText !== undefined,
     bracketed: inBrackets !== null,
   };
+}
+
+/** HOST:PORT as the other end of a connection is written: an IPv6 address in brackets ([fd00::2]:53). */
+export function formatHostPort(host: string, port: number): string {
+  return isIP(host) === 6 ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
 function portNumber(text: string): number | null {

@@ -7,6 +7,7 @@ import { isIP } from 'node:net';
 import mysql, { type Connection, type QueryError, type ResultSetHeader, type RowDataPacket } from 'mysql2';
 import type { Stack } from '../config/schema.ts';
 import { resolveName, resolveWithSystem } from './dns.ts';
+import { formatHostPort } from './hostPort.ts';
 
 export interface SqlEndpoint {
   /** DNS name or IP address of the server. */
@@ -78,10 +79,6 @@ export function scrubSecret(text: string, secret: string | undefined): string {
   return line.length > MAX_ERROR_CHARS ? `${line.slice(0, MAX_ERROR_CHARS)}…` : line;
 }
 
-function formatAddress(host: string, port: number): string {
-  return isIP(host) === 6 ? `[${host}]:${port}` : `${host}:${port}`;
-}
-
 /** The endpoint's host as an address: itself when it is one, else a fresh DNS answer (first address). */
 export async function resolveSqlHost(endpoint: SqlEndpoint, timeoutMs: number): Promise<string> {
   if (isIP(endpoint.host) !== 0) return endpoint.host;
@@ -120,7 +117,7 @@ export async function openSqlSession(options: SqlSessionOptions): Promise<SqlSes
   const { endpoint, credentials } = options;
   const secret = credentials.password;
   const host = await resolveSqlHost(endpoint, options.dnsTimeoutMs ?? options.connectTimeoutMs);
-  const address = formatAddress(host, endpoint.port);
+  const address = formatHostPort(host, endpoint.port);
   const connection: Connection = mysql.createConnection({
     host,
     port: endpoint.port,

@@ -5,6 +5,7 @@ import type { Stack } from '../../config/schema.ts';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { type AwsClientOverrides, awsClientConfig, stackSigning } from '../aws/awsClients.ts';
 import { bastionSshAddress, parseBastion } from '../aws/bastionHost.ts';
+import { formatHostPort } from '../hostPort.ts';
 import { createSshExec } from './ssh.ts';
 import { fingerprintsFromKnownHosts, type HostKeyPolicy } from './sshHostKeys.ts';
 import { createSsmExec } from './ssm.ts';
@@ -66,7 +67,7 @@ function sshThroughNamedBastion(
     const ec2 = new EC2Client(awsClientConfig(stack, 'ec2', signing));
     try {
       const { host, port } = await bastionSshAddress(ec2, bastion);
-      return connect(`${host.includes(':') ? `[${host}]` : host}:${port}`);
+      return connect(formatHostPort(host, port));
     } catch (error) {
       throw new ExecError('config', `cannot find the bastion: ${(error as Error).message}`, { cause: error });
     } finally {

@@ -1,5 +1,6 @@
 import net from 'node:net';
 import { type PollBounds, type Sampler, startSampler } from '../poller.ts';
+import { formatHostPort } from '../hostPort.ts';
 
 // Opens (and at once closes) a TCP connection to the endpoint's current address: shows when the old
 // primary stops listening and when the address the name points to accepts connections again.
@@ -57,9 +58,7 @@ export function startTcpPoller(
       const target = options.target();
       if (!target)
         return { sentAt, at: sentAt, target: null, ok: false, connectMs: null, error: 'no address yet' };
-      const label = net.isIPv6(target.host)
-        ? `[${target.host}]:${target.port}`
-        : `${target.host}:${target.port}`;
+      const label = formatHostPort(target.host, target.port);
       const result = await tcpConnect(target, options.timeoutMs);
       return {
         sentAt,

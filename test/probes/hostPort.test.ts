@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseHostPort } from '../../probes/hostPort.ts';
+import { formatHostPort, parseHostPort } from '../../probes/hostPort.ts';
 
 describe('parseHostPort', () => {
   it('reads a host with and without a port', () => {
@@ -72,5 +72,13 @@ describe('parseHostPort', () => {
       portGiven: false,
       bracketed: false,
     });
+  });
+});
+
+describe('formatHostPort', () => {
+  it('brackets an IPv6 address and leaves the rest as written', () => {
+    expect(formatHostPort('fd00::2', 53)).toBe('[fd00::2]:53');
+    expect(formatHostPort('127.0.1.2', 3306)).toBe('127.0.1.2:3306');
+    expect(formatHostPort('bastion.example', 22)).toBe('bastion.example:22');
   });
 });
