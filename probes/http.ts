@@ -1,14 +1,15 @@
-// HTTP probe on undici: one request, never following redirects, with a deadline over the whole exchange
-// (connect, headers and body), retries for transport errors only, and per-phase timings.
+// HTTP probe on Node's own client: one request, never following redirects, with a deadline over the whole
+// exchange (connect, headers and body), retries for transport errors only, and per-phase timings from the
+// socket's own events (lookup, connect, secureConnect), which a reused keep-alive socket does not emit again.
 //
-// Timings come from our own connector: it wraps undici's, times the DNS lookup through the `lookup` hook of
-// net.connect, and remembers each new connection, so that the request which first uses a connection reports
-// its DNS and connect times and later requests on the same connection report null.
-import dns from 'node:dns';
-import type { LookupFunction } from 'node:net';
+// A fresh connection per request is what the load balancer checks send hundreds of: Node's client opens it,
+// asks the server to close it (Connection: close) and lets it end, with no error object or client to tear
+// down per request, the part that cost the most of such a request before.
+import http from 'node:http';
+import https from 'node:https';
+import type { Socket } from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
 import pRetry, { AbortError } from 'p-retry';
-import { buildConnector, Client } from 'undici';
 import { defaults } from '../config/defaults.ts';
 
 /** Jittered, doubling waits between the attempts of a request (probeRetry in config/defaults.ts). */
@@ -87,60 +88,13 @@ export const MAX_HEADERS = 100;
 export const MAX_HEADER_VALUE_CHARS = 1024;
 const RETRYABLE: ReadonlySet<HttpProbeErrorKind> = new Set(['timeout', 'connect', 'reset']);
 
-interface ConnectionRecord {
-  dnsMs: number;
-  connectMs: number;
-  remoteAddress: string | null;
-  /** Set by the first request that reports this connection's timings. */
-  claimed: boolean;
-}
+/** How long a kept-alive connection may sit idle before labdrill closes it. */
+const keepAliveIdleMs = 4_000;
 
-/** One undici Client (one connection at a time) to one origin, with the record of its newest connection. */
-interface OriginClient {
-  client: Client;
-  latest: ConnectionRecord | null;
-}
-
-function openOriginClient(origin: string, timeoutMs: number): OriginClient {
-  const entry: OriginClient = { client: undefined as unknown as Client, latest: null };
-  const connector: buildConnector.connector = (connectOptions, callback) => {
-    const started = performance.now();
-    let lookedUpAt: number | null = null;
-    // Passes every argument through unchanged (net.connect may ask for one address or for all of them).
-    const timedLookup = ((
-      hostname: string,
-      options: dns.LookupOptions,
-      done: (...args: unknown[]) => void,
-    ) => {
-      dns.lookup(hostname, options, (...args: unknown[]) => {
-        lookedUpAt = performance.now();
-        done(...args);
-      });
-    }) as unknown as LookupFunction;
-    // A connector per connection, so the lookup hook knows which connection it times.
-    buildConnector({ timeout: timeoutMs, lookup: timedLookup })(connectOptions, (error, socket) => {
-      if (socket) {
-        const connectedAt = performance.now();
-        entry.latest = {
-          dnsMs: lookedUpAt === null ? 0 : lookedUpAt - started,
-          connectMs: connectedAt - (lookedUpAt ?? started),
-          remoteAddress: socket.remoteAddress ?? null,
-          claimed: false,
-        };
-        callback(null, socket);
-      } else {
-        callback(error ?? new Error('connection failed'), null);
-      }
-    });
-  };
-  entry.client = new Client(origin, {
-    connect: connector,
-    headersTimeout: timeoutMs,
-    bodyTimeout: timeoutMs,
-    keepAliveTimeout: 4_000,
-    pipelining: 1,
-  });
-  return entry;
+/** A kept-alive agent for one origin: one connection, which the prober's requests to it take turns on. */
+function keptAliveAgent(protocol: string): http.Agent {
+  const options = { keepAlive: true, maxSockets: 1, timeout: keepAliveIdleMs };
+  return protocol === 'https:' ? new https.Agent(options) : new http.Agent(options);
 }
 
 function errorCode(error: unknown): string | undefined {
@@ -152,31 +106,16 @@ function errorCode(error: unknown): string | undefined {
 
 function classify(error: unknown): HttpProbeErrorKind {
   const code = errorCode(error) ?? '';
-  if (
-    ['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT'].includes(code)
-  ) {
-    return 'timeout';
-  }
+  if (code === 'ETIMEDOUT') return 'timeout';
   if (
     ['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'EHOSTDOWN', 'ENETDOWN'].includes(code)
   ) {
     return 'connect';
   }
   if (['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_FAIL', 'EAI_NODATA'].includes(code)) return 'dns';
-  if (['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'ECONNABORTED'].includes(code)) return 'reset';
-  const name = (error as Error | null)?.name ?? '';
-  if (
-    code.startsWith('HPE_') ||
-    ['HTTPParserError', 'HeadersOverflowError', 'ResponseContentLengthMismatchError'].includes(name) ||
-    [
-      'UND_ERR_HTTP_PARSER',
-      'UND_ERR_HEADERS_OVERFLOW',
-      'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
-      'UND_ERR_INFO',
-    ].includes(code)
-  ) {
-    return 'protocol';
-  }
+  if (['ECONNRESET', 'EPIPE', 'ECONNABORTED'].includes(code)) return 'reset';
+  // Node's parser (llhttp) names what it could not read: HPE_INVALID_CONSTANT, HPE_HEADER_OVERFLOW, …
+  if (code.startsWith('HPE_')) return 'protocol';
   return 'other';
 }
 
@@ -252,76 +191,124 @@ class AttemptError extends Error {
 }
 
 /** One attempt: request, headers, body up to the cap, all within the deadline. */
-async function attempt(
-  entry: OriginClient,
+function attempt(
+  agent: http.Agent,
   url: URL,
   options: HttpProbeOptions,
 ): Promise<Omit<HttpSample, 'attempts'>> {
   const startedAt = new Date().toISOString();
   const started = performance.now();
-  const controller = new AbortController();
-  let timedOut = false;
-  const deadline = setTimeout(() => {
-    timedOut = true;
-    controller.abort(new Error('deadline'));
-  }, options.timeoutMs);
   const method = options.method ?? 'GET';
-  try {
-    const response = await entry.client.request({
-      path: `${url.pathname}${url.search}`,
-      method,
-      headers: options.headers,
-      signal: controller.signal,
-      headersTimeout: options.timeoutMs,
-      bodyTimeout: options.timeoutMs,
-    });
-    const ttfbMs = performance.now() - started;
-    const connection = entry.latest;
-    const firstUse = connection !== null && !connection.claimed;
-    if (firstUse) connection.claimed = true;
-
-    const decoder = new StringDecoder('utf8');
-    let body = '';
-    let bodyBytes = 0;
-    let truncated = false;
-    for await (const chunk of response.body as AsyncIterable<Buffer>) {
-      const room = options.maxBodyBytes - bodyBytes;
-      if (chunk.length > room) {
-        if (room > 0) body += decoder.write(chunk.subarray(0, room)); // an incomplete last character is dropped
-        bodyBytes += Math.max(room, 0);
-        truncated = true;
-        break;
-      }
-      body += decoder.write(chunk);
-      bodyBytes += chunk.length;
-    }
-    if (truncated) response.body.destroy();
-    else body += decoder.end();
-    const totalMs = performance.now() - started;
-
-    return {
-      url: url.href,
-      method,
-      status: response.statusCode,
-      headers: boundedHeaders(response.headers),
-      body,
-      bodyBytes,
-      truncated,
-      timings: {
-        dnsMs: firstUse ? connection.dnsMs : null,
-        connectMs: firstUse ? connection.connectMs : null,
-        ttfbMs,
-        totalMs,
-      },
-      remoteAddress: connection?.remoteAddress ?? null,
-      startedAt,
+  const secure = url.protocol === 'https:';
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    let timedOut = false;
+    let connection: { dnsMs: number; connectMs: number } | null = null;
+    let remoteAddress: string | null = null;
+    const fail = (error: unknown) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(deadline);
+      reject(new AttemptError(timedOut ? 'timeout' : classify(error), error));
     };
-  } catch (error) {
-    throw new AttemptError(timedOut ? 'timeout' : classify(error), error);
-  } finally {
-    clearTimeout(deadline);
-  }
+    const request = (secure ? https : http).request(url, {
+      method,
+      agent,
+      ...(options.headers ? { headers: options.headers } : {}),
+    });
+    const deadline = setTimeout(() => {
+      timedOut = true;
+      request.destroy(new Error('deadline'));
+    }, options.timeoutMs);
+    request.once('error', fail);
+    request.once('socket', (socket: Socket) => {
+      remoteAddress = socket.remoteAddress ?? null;
+      // A reused keep-alive socket was looked up and connected for an earlier request: nothing to time.
+      if (request.reusedSocket) return;
+      let lookedUpAt: number | null = null;
+      socket.once('lookup', () => {
+        lookedUpAt = performance.now();
+      });
+      socket.once(secure ? 'secureConnect' : 'connect', () => {
+        const connectedAt = performance.now();
+        connection = {
+          dnsMs: lookedUpAt === null ? 0 : lookedUpAt - started,
+          connectMs: connectedAt - (lookedUpAt ?? started),
+        };
+        remoteAddress = socket.remoteAddress ?? null;
+      });
+    });
+    request.once('response', (response: http.IncomingMessage) => {
+      const ttfbMs = performance.now() - started;
+      const decoder = new StringDecoder('utf8');
+      let body = '';
+      let bodyBytes = 0;
+      let truncated = false;
+      const finish = () => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(deadline);
+        resolve({
+          url: url.href,
+          method,
+          status: response.statusCode ?? 0,
+          headers: boundedHeaders(response.headers),
+          body,
+          bodyBytes,
+          truncated,
+          timings: {
+            dnsMs: connection?.dnsMs ?? null,
+            connectMs: connection?.connectMs ?? null,
+            ttfbMs,
+            totalMs: performance.now() - started,
+          },
+          remoteAddress,
+          startedAt,
+        });
+      };
+      response.on('data', (chunk: Buffer) => {
+        if (truncated) return;
+        const room = options.maxBodyBytes - bodyBytes;
+        if (chunk.length > room) {
+          if (room > 0) body += decoder.write(chunk.subarray(0, room)); // an incomplete last character is dropped
+          bodyBytes += Math.max(room, 0);
+          truncated = true;
+          finish();
+          // The rest is not read: the connection goes with it.
+          response.destroy();
+          return;
+        }
+        body += decoder.write(chunk);
+        bodyBytes += chunk.length;
+      });
+      response.once('end', () => {
+        body += decoder.end();
+        finish();
+      });
+      response.once('error', fail);
+      // The connection ended before the body did (a cut Content-Length, a reset).
+      response.once('close', () => {
+        if (!settled)
+          fail(
+            Object.assign(new Error('the connection closed before the body was complete'), {
+              code: 'ECONNRESET',
+            }),
+          );
+      });
+    });
+    request.end();
+  });
 }
+
+/**
+ * For fresh connections: agents that keep nothing, so each request opens its own connection, sends
+ * Connection: close and lets the server end it; https resumes no TLS session (a fresh connection is a
+ * full handshake).
+ */
+const freshAgents = {
+  http: new http.Agent({ keepAlive: false }),
+  https: new https.Agent({ keepAlive: false, maxCachedSessions: 0 }),
+};
 
 /**
  * A prober that keeps one connection per origin alive between requests (unless freshConnection is set).
@@ -329,8 +316,18 @@ async function attempt(
  */
 export function createHttpProber(defaults: HttpProbeOptions): HttpProber {
   checkOptions(defaults);
-  const shared = new Map<string, OriginClient>();
+  const kept = new Map<string, http.Agent>();
   let closed = false;
+
+  const agentFor = (url: URL, fresh: boolean): http.Agent => {
+    if (fresh) return url.protocol === 'https:' ? freshAgents.https : freshAgents.http;
+    let agent = kept.get(url.origin);
+    if (!agent) {
+      agent = keptAliveAgent(url.protocol);
+      kept.set(url.origin, agent);
+    }
+    return agent;
+  };
 
   const get = async (url: string, overrides: Partial<HttpProbeOptions> = {}): Promise<HttpSample> => {
     if (closed) throw new Error('the HTTP prober is closed');
@@ -340,25 +337,12 @@ export function createHttpProber(defaults: HttpProbeOptions): HttpProber {
     let attempts = 0;
     const runAttempt = async (): Promise<Omit<HttpSample, 'attempts'>> => {
       attempts++;
-      let entry = options.freshConnection ? undefined : shared.get(parsed.origin);
-      const fresh = entry === undefined && options.freshConnection === true;
-      if (entry === undefined) {
-        entry = openOriginClient(parsed.origin, options.timeoutMs);
-        if (!fresh) shared.set(parsed.origin, entry);
-      }
-      let answered = false;
       try {
-        const sample = await attempt(entry, parsed, options);
-        answered = true;
-        return sample;
+        return await attempt(agentFor(parsed, options.freshConnection === true), parsed, options);
       } catch (error) {
         // Statuses never get here; only transport errors are retried.
         if (error instanceof AttemptError && RETRYABLE.has(error.kind)) throw error;
         throw new AbortError(error as Error);
-      } finally {
-        // An answered request leaves nothing in flight: close() ends the connection without destroy()'s
-        // error object and stack trace, which cost more than the request itself on a loopback twin.
-        if (fresh) await (answered ? entry.client.close() : entry.client.destroy()).catch(() => {});
       }
     };
     try {
@@ -378,9 +362,8 @@ export function createHttpProber(defaults: HttpProbeOptions): HttpProber {
 
   const close = async (): Promise<void> => {
     closed = true;
-    const clients = [...shared.values()].map((entry) => entry.client);
-    shared.clear();
-    await Promise.all(clients.map((client) => client.destroy().catch(() => {})));
+    for (const agent of kept.values()) agent.destroy();
+    kept.clear();
   };
 
   return { get, close };

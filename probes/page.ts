@@ -84,7 +84,23 @@ function cleanValue(raw: string | undefined): string | null {
   return value === '' ? null : value;
 }
 
+/**
+ * Patterns already compiled and checked, by source: a run reads hundreds of pages with the same few
+ * patterns (the defaults and the stack file's). Bounded, since sources come from stack files.
+ */
+const compiledPatterns = new Map<string, RegExp>();
+const MAX_COMPILED_PATTERNS = 64;
+
 function compilePattern(name: string, source: string): RegExp {
+  const known = compiledPatterns.get(source);
+  if (known) return known;
+  const pattern = checkedPattern(name, source);
+  if (compiledPatterns.size >= MAX_COMPILED_PATTERNS) compiledPatterns.clear();
+  compiledPatterns.set(source, pattern);
+  return pattern;
+}
+
+function checkedPattern(name: string, source: string): RegExp {
   let pattern: RegExp;
   try {
     pattern = new RegExp(source, 'i');
