@@ -9,7 +9,7 @@ import { awsCheck, needsAsgName } from './awsCheck.ts';
 import { failed, passed, skipped } from './check.ts';
 import { drillCheck } from './drillCheck.ts';
 import { httpOptions } from './httpEvidence.ts';
-import { runContext } from './runContext.ts';
+import { type RunContext, runContext } from './runContext.ts';
 
 // The elasticity drills. Both read the group through their own clients, created while the file is
 // collected and closed when the run ends; their changes go through the drill context's clients, journalled.
@@ -40,8 +40,7 @@ function scaleInRequested(stack: Stack): boolean {
 }
 
 /** Whether asg.scale-in.observe follows the scale-out in this run: asked for, and not left out by --only. */
-function scaleInObservedInThisRun(stack: Stack): boolean {
-  const { only } = runContext();
+function scaleInObservedInThisRun(stack: Stack, { only }: RunContext): boolean {
   return scaleInRequested(stack) && (only === null || only.has('asg.scale-in.observe'));
 }
 
@@ -56,7 +55,7 @@ function selfHealMode(stack: Stack): SelfHealMode {
   return stack.asg?.selfHealMode ?? defaults.asg.selfHealMode;
 }
 
-drillCheck('asg.scale-out.drill', ({ stack, settings }) => {
+drillCheck('asg.scale-out.drill', ({ stack, settings, run }) => {
   const why = missing(stack);
   if (why) return { skip: why };
   return {
@@ -73,7 +72,7 @@ drillCheck('asg.scale-out.drill', ({ stack, settings }) => {
       ...(stack.alb?.instancePattern ? { patterns: stack.alb.instancePattern } : {}),
       // Watching the policy's own scale-in afterwards needs the group left as the load made it; when this
       // run does not watch it (--only), the drill puts the group back, so no later drill finds it scaled out.
-      restoreCapacity: !scaleInObservedInThisRun(stack),
+      restoreCapacity: !scaleInObservedInThisRun(stack, run),
     }),
   };
 });

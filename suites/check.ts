@@ -6,7 +6,7 @@ import { CodedError, type ErrorCode } from '../reports/errorCodes.ts';
 import { boundText, type CheckResult, EvidenceRecorder, type Verdict } from '../reports/evidence.ts';
 import { budgetFor, rollbackReserveS } from './budgets.ts';
 import { type CatalogEntry, catalogEntry } from './catalog.ts';
-import { type RunContext, runContext, withRunContext } from './runContext.ts';
+import { type RunContext, runContext } from './runContext.ts';
 
 // How a suite states a check: `check(id, async (c) => …)` returns an outcome; this module runs it within its
 // budget and turns whatever happens into a verdict with evidence, and hands it to the run's runner (vitest,
@@ -41,6 +41,8 @@ export interface CheckContext {
   signal: AbortSignal;
   /** The check's budget, in seconds (suites/budgets.ts). */
   budgetS: number;
+  /** The run the check belongs to (its journal, known hosts, --only, --chaos), as it was collected. */
+  run: RunContext;
 }
 
 export function check(id: string, body: (c: CheckContext) => Promise<Outcome>): void {
@@ -72,15 +74,14 @@ async function judgeCheck(
   let errorReason: string | undefined;
   let errorCode: ErrorCode | undefined;
   try {
-    const run = withRunContext(context, () =>
-      body({
-        stack: context.stack,
-        settings: context.settings,
-        evidence,
-        signal: budget.signal,
-        budgetS,
-      }),
-    );
+    const run = body({
+      stack: context.stack,
+      settings: context.settings,
+      evidence,
+      signal: budget.signal,
+      budgetS,
+      run: context,
+    });
     run.catch(() => {}); // a probe's body may go on after its budget; its late failure is moot
     outcome = await (entry.kind === 'drill' ? run : untilAborted(run, budget.signal));
     errorCode = outcome.verdict === 'skip' ? (outcome.errorCode ?? 'config.missing') : undefined;

@@ -5,7 +5,6 @@ import { createAwsClients } from '../probes/aws/awsClients.ts';
 import { sqlLoginFor } from '../probes/sql.ts';
 import { CodedError } from '../reports/errorCodes.ts';
 import { type CheckContext, check, type Outcome, skipped } from './check.ts';
-import { runContext } from './runContext.ts';
 
 // A drill as a check: skipped unless both opt-ins are given, refused against the wrong account, then run
 // with its journal so that whatever it changed is put back, whatever happens.
@@ -22,7 +21,7 @@ export function drillCheck<T>(
   prepare: (c: CheckContext) => { drill: Drill<T> } | { skip: string },
 ): void {
   check(id, async (c): Promise<Outcome> => {
-    const { chaos, chaosRequested, dryRun, journal } = runContext();
+    const { chaos, chaosRequested, dryRun, journal } = c.run;
     if (dryRun) {
       const prepared = prepare(c);
       if ('skip' in prepared) return skipped(prepared.skip);

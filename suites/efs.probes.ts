@@ -9,7 +9,6 @@ import { httpGet } from '../probes/http.ts';
 import { awsCheck, outcomeOf } from './awsCheck.ts';
 import { failed, passed, skipped } from './check.ts';
 import { httpOptions } from './httpEvidence.ts';
-import { runContext } from './runContext.ts';
 import { checkEfsMountTargets } from './rules/efsMountTargets.ts';
 
 const needsFileSystem: [string, (s: import('../config/schema.ts').Stack) => unknown] = [
@@ -61,7 +60,7 @@ awsCheck('efs.shared', [['exec', (s) => s.exec]], async (c) => {
   const instances = (await c.inventory.appInstances()).filter((i) => i.State?.Name === 'running');
   if (instances.length < 2)
     return skipped(`needs at least two running app instances, found ${instances.length}`, 'stack.unmet');
-  const { acceptNewHostKey, knownHostsFile } = runContext();
+  const { acceptNewHostKey, knownHostsFile } = c.run;
   const exec = execForStack(c.stack, {
     acceptNewHostKey,
     knownHostsFile,

@@ -1,5 +1,4 @@
 import { journalPathFor, knownHostsFileFor } from '../config/stackPaths.ts';
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { loadStackFile } from '../config/loadStack.ts';
 import { type LabExpectations, type Stack } from '../config/schema.ts';
 import { defaults } from '../config/defaults.ts';
@@ -92,14 +91,16 @@ export function stackWithRubric(stack: Stack, rubric: RubricTerms | undefined): 
   return merged;
 }
 
-/** The contexts of in-process runs: the one a check body runs in, found through its async calls. */
-const activeRun = new AsyncLocalStorage<RunContext>();
 /** The context whose suite files are being evaluated right now (collection is synchronous, one at a time). */
 let collecting: RunContext | undefined;
 let fromEnvironment: RunContext | undefined;
 
+/**
+ * The run whose suite files are being collected: for code that runs while a suite file is evaluated. A
+ * check body gets its run as `c.run` instead (several in-process runs' checks run side by side).
+ */
 export function runContext(): RunContext {
-  return collecting ?? activeRun.getStore() ?? (fromEnvironment ??= contextFromEnvironment());
+  return collecting ?? (fromEnvironment ??= contextFromEnvironment());
 }
 
 /** Evaluates `collect` (which imports the suite files) with `context` as the run context. */
@@ -111,11 +112,6 @@ export async function collectChecks(context: RunContext, collect: () => Promise<
   } finally {
     collecting = undefined;
   }
-}
-
-/** Runs a check body of an in-process run, so that runContext() inside it is that run's. */
-export function withRunContext<T>(context: RunContext, body: () => Promise<T>): Promise<T> {
-  return activeRun.run(context, body);
 }
 
 function contextFromEnvironment(): RunContext {
