@@ -17,7 +17,7 @@ const bin = fileURLToPath(new URL('../cli/bin.mjs', import.meta.url));
 const students = 30;
 const twinsUsed = 3;
 const concurrency = 8;
-const rounds = 3;
+const rounds = 5;
 
 /** Every probe but the long scale-in watch: what a course grades without --chaos. */
 function probeRubric(): string {

@@ -5,7 +5,7 @@
 
 import { defaults } from '../config/defaults.ts';
 import { type LoadResult, type LoadSecond, runLoad } from '../loadgen/index.ts';
-import { type PagePatterns, readInstancePage } from '../probes/page.ts';
+import { type PagePatterns, readServingInstance } from '../probes/page.ts';
 import type { ScaleOutObservation } from './scaleOutObservation.ts';
 import { round1 } from './scaleOutVerdict.ts';
 
@@ -59,7 +59,7 @@ export async function runRamp(plan: RampPlan, tally: LoadTally): Promise<void> {
   const levels = rampLevels(plan.caps.connections);
   const stepS = rampStepSeconds(plan.timeoutS);
   const host = new URL(plan.url).host;
-  const identify = (body: string) => readInstancePage(body, plan.patterns).instanceId;
+  const identify = (body: string) => readServingInstance(body, plan.patterns).instanceId;
   const startMs = Date.now();
   const deadline = startMs + plan.timeoutS * 1000;
   let sent = 0;

@@ -172,8 +172,34 @@ function readSampleRows(text: string): SampleRow[] {
   return rows;
 }
 
+/** The first MAX_EXAMINED_CHARS of a page: all that is ever looked at. */
+function examined(html: string): string {
+  return html.length > MAX_EXAMINED_CHARS ? html.slice(0, MAX_EXAMINED_CHARS) : html;
+}
+
+/**
+ * Only which instance served the page, and its AZ: what a sampler of hundreds of responses needs from each
+ * (readInstancePage reads everything, SAMPLE rows included).
+ */
+export function readServingInstance(
+  html: string,
+  patterns: PagePatterns = {},
+): Pick<InstancePage, 'instanceId' | 'availabilityZone'> {
+  const text = examined(html);
+  return {
+    instanceId: firstCapture(
+      compilePattern('instanceId', patterns.instanceId ?? DEFAULT_PAGE_PATTERNS.instanceId),
+      text,
+    ),
+    availabilityZone: firstCapture(
+      compilePattern('availabilityZone', patterns.availabilityZone ?? DEFAULT_PAGE_PATTERNS.availabilityZone),
+      text,
+    ),
+  };
+}
+
 export function readInstancePage(html: string, patterns: PagePatterns = {}): InstancePage {
-  const text = html.length > MAX_EXAMINED_CHARS ? html.slice(0, MAX_EXAMINED_CHARS) : html;
+  const text = examined(html);
   const instanceId = compilePattern('instanceId', patterns.instanceId ?? DEFAULT_PAGE_PATTERNS.instanceId);
   const availabilityZone = compilePattern(
     'availabilityZone',

@@ -1,5 +1,5 @@
 import { HttpProbeError, type HttpProbeOptions, httpGet } from './http.ts';
-import { type InstancePage, type PagePatterns, readInstancePage } from './page.ts';
+import { type InstancePage, type PagePatterns, readInstancePage, readServingInstance } from './page.ts';
 
 // Which instance served each of N requests through a load balancer. Every request opens a fresh
 // connection (an ALB node balances per request, but a single kept-alive connection would pin one
@@ -48,7 +48,7 @@ export async function sampleServingTargets(
       const started = performance.now();
       try {
         const response = await httpGet(url, { ...options.http, freshConnection: true });
-        const page = readInstancePage(response.body, options.patterns);
+        const page = readServingInstance(response.body, options.patterns);
         const served: ServedRequest = {
           index,
           status: response.status,
@@ -60,7 +60,8 @@ export async function sampleServingTargets(
         if (response.status >= 500) result.status5xx += 1;
         if (page.instanceId) {
           result.byInstance[page.instanceId] = (result.byInstance[page.instanceId] ?? 0) + 1;
-          result.pages[page.instanceId] ??= page;
+          // The whole page is read once per instance, for the evidence.
+          result.pages[page.instanceId] ??= readInstancePage(response.body, options.patterns);
           if (page.availabilityZone) result.zoneOf[page.instanceId] = page.availabilityZone;
         } else if (response.status < 500) {
           result.unidentified += 1;

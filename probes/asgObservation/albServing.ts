@@ -5,7 +5,7 @@
 // after maxRequests or maxDurationMs.
 
 import { HttpProbeError, type HttpProbeOptions, httpGet } from '../http.ts';
-import { judgeAppPage, type PagePatterns, readInstancePage } from '../page.ts';
+import { judgeAppPage, type PagePatterns, readServingInstance } from '../page.ts';
 import { type Sampler, startSampler } from '../poller.ts';
 
 /** Longest problem text kept per answer. */
@@ -49,7 +49,7 @@ async function askOnce(options: ServingPollerOptions): Promise<ServingAnswer> {
       ms: performance.now() - t0,
       status: response.status,
       error: null,
-      instanceId: readInstancePage(response.body, options.patterns).instanceId,
+      instanceId: readServingInstance(response.body, options.patterns).instanceId,
       served: verdict.healthy,
       problem: verdict.healthy
         ? null

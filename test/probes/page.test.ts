@@ -6,6 +6,7 @@ import {
   MAX_VALUE_CHARS,
   normalizeCellText,
   readInstancePage,
+  readServingInstance,
 } from '../../probes/page.ts';
 
 interface LabPageInput {
@@ -232,6 +233,40 @@ describe('readInstancePage', () => {
     expect(normalizeCellText('  KIM \t\n MINJI  ')).toBe('KIM MINJI');
     expect(normalizeCellText('x'.repeat(5000))).toHaveLength(MAX_VALUE_CHARS);
     expect(normalizeCellText('')).toBe('');
+  });
+});
+
+describe('readServingInstance', () => {
+  it('reads the same instance and AZ as the whole page does, with default and custom patterns', () => {
+    const html = labPage({
+      instanceId: 'i-0a1b2c3d4e5f67890',
+      privateIp: '10.0.3.15',
+      publicIp: '',
+      zone: 'ap-northeast-2c',
+      rows: [['1', 'KIM', 'SEOUL']],
+    });
+    expect(readServingInstance(html)).toEqual({
+      instanceId: 'i-0a1b2c3d4e5f67890',
+      availabilityZone: 'ap-northeast-2c',
+    });
+    const page = readInstancePage(html);
+    expect(readServingInstance(html)).toEqual({
+      instanceId: page.instanceId,
+      availabilityZone: page.availabilityZone,
+    });
+    const custom = {
+      instanceId: 'served by <b>([^<]{1,64})</b>',
+      availabilityZone: 'zone ([a-z0-9-]{1,40})',
+    };
+    expect(readServingInstance('<p>served by <b>web-a</b> in zone us-east-1b</p>', custom)).toEqual({
+      instanceId: 'web-a',
+      availabilityZone: 'us-east-1b',
+    });
+    expect(readServingInstance('<p>no lab page here</p>')).toEqual({
+      instanceId: null,
+      availabilityZone: null,
+    });
+    expect(() => readServingInstance('', { instanceId: 'no group' })).toThrow(/exactly one capture group/);
   });
 });
 
