@@ -7,7 +7,7 @@
 // down per request, the part that cost the most of such a request before.
 import http from 'node:http';
 import https from 'node:https';
-import type { Socket } from 'node:net';
+import net, { type Socket } from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
 import pRetry, { AbortError } from 'p-retry';
 import { defaults } from '../config/defaults.ts';
@@ -192,7 +192,7 @@ class AttemptError extends Error {
 
 /** One attempt: request, headers, body up to the cap, all within the deadline. */
 function attempt(
-  agent: http.Agent,
+  agent: http.Agent | null,
   url: URL,
   options: HttpProbeOptions,
 ): Promise<Omit<HttpSample, 'attempts'>> {
@@ -213,7 +213,12 @@ function attempt(
     };
     const request = (secure ? https : http).request(url, {
       method,
-      agent,
+      ...(agent
+        ? { agent }
+        : {
+            createConnection: (connectOptions: http.ClientRequestArgs) =>
+              net.createConnection(connectOptions as net.NetConnectOpts),
+          }),
       ...(options.headers ? { headers: options.headers } : {}),
     });
     const deadline = setTimeout(() => {
@@ -301,14 +306,47 @@ function attempt(
 }
 
 /**
- * For fresh connections: agents that keep nothing, so each request opens its own connection, sends
- * Connection: close and lets the server end it; https resumes no TLS session (a fresh connection is a
- * full handshake).
+ * How a fresh connection is made: plain HTTP with no agent at all (a connection of its own, Connection:
+ * close, nothing to keep track of); https through an agent that keeps nothing and resumes no TLS session,
+ * since a fresh connection is a full handshake.
  */
-const freshAgents = {
-  http: new http.Agent({ keepAlive: false }),
-  https: new https.Agent({ keepAlive: false, maxCachedSessions: 0 }),
-};
+const freshHttpsAgent = new https.Agent({ keepAlive: false, maxCachedSessions: 0 });
+const freshConnectionAgent = (url: URL): http.Agent | null =>
+  url.protocol === 'https:' ? freshHttpsAgent : null;
+
+/** One request with its retries, on the connection `agentFor` gives (null: a connection of its own). */
+async function probeWithRetries(
+  url: string,
+  options: HttpProbeOptions,
+  agentFor: (url: URL) => http.Agent | null,
+): Promise<HttpSample> {
+  checkOptions(options);
+  const parsed = parseUrl(url);
+  let attempts = 0;
+  const runAttempt = async (): Promise<Omit<HttpSample, 'attempts'>> => {
+    attempts++;
+    try {
+      return await attempt(agentFor(parsed), parsed, options);
+    } catch (error) {
+      // Statuses never get here; only transport errors are retried.
+      if (error instanceof AttemptError && RETRYABLE.has(error.kind)) throw error;
+      throw new AbortError(error as Error);
+    }
+  };
+  try {
+    const sample = await pRetry(runAttempt, {
+      retries: options.retries,
+      ...retryBackoff,
+    });
+    return { ...sample, attempts };
+  } catch (error) {
+    const kind = error instanceof AttemptError ? error.kind : 'other';
+    const original = error instanceof AttemptError ? error.original : error;
+    const tries = attempts > 1 ? ` (${attempts} attempts)` : '';
+    const message = describeFailure(kind, parsed, options.timeoutMs, original) + tries;
+    throw new HttpProbeError(kind, message, parsed.href, attempts, { cause: original });
+  }
+}
 
 /**
  * A prober that keeps one connection per origin alive between requests (unless freshConnection is set).
@@ -319,8 +357,7 @@ export function createHttpProber(defaults: HttpProbeOptions): HttpProber {
   const kept = new Map<string, http.Agent>();
   let closed = false;
 
-  const agentFor = (url: URL, fresh: boolean): http.Agent => {
-    if (fresh) return url.protocol === 'https:' ? freshAgents.https : freshAgents.http;
+  const keptAgent = (url: URL): http.Agent => {
     let agent = kept.get(url.origin);
     if (!agent) {
       agent = keptAliveAgent(url.protocol);
@@ -332,32 +369,7 @@ export function createHttpProber(defaults: HttpProbeOptions): HttpProber {
   const get = async (url: string, overrides: Partial<HttpProbeOptions> = {}): Promise<HttpSample> => {
     if (closed) throw new Error('the HTTP prober is closed');
     const options = { ...defaults, ...overrides };
-    checkOptions(options);
-    const parsed = parseUrl(url);
-    let attempts = 0;
-    const runAttempt = async (): Promise<Omit<HttpSample, 'attempts'>> => {
-      attempts++;
-      try {
-        return await attempt(agentFor(parsed, options.freshConnection === true), parsed, options);
-      } catch (error) {
-        // Statuses never get here; only transport errors are retried.
-        if (error instanceof AttemptError && RETRYABLE.has(error.kind)) throw error;
-        throw new AbortError(error as Error);
-      }
-    };
-    try {
-      const sample = await pRetry(runAttempt, {
-        retries: options.retries,
-        ...retryBackoff,
-      });
-      return { ...sample, attempts };
-    } catch (error) {
-      const kind = error instanceof AttemptError ? error.kind : 'other';
-      const original = error instanceof AttemptError ? error.original : error;
-      const tries = attempts > 1 ? ` (${attempts} attempts)` : '';
-      const message = describeFailure(kind, parsed, options.timeoutMs, original) + tries;
-      throw new HttpProbeError(kind, message, parsed.href, attempts, { cause: original });
-    }
+    return probeWithRetries(url, options, options.freshConnection ? freshConnectionAgent : keptAgent);
   };
 
   const close = async (): Promise<void> => {
@@ -370,11 +382,6 @@ export function createHttpProber(defaults: HttpProbeOptions): HttpProber {
 }
 
 /** One request on a new connection of its own, closed afterwards. */
-export async function httpGet(url: string, options: HttpProbeOptions): Promise<HttpSample> {
-  const prober = createHttpProber({ ...options, freshConnection: true });
-  try {
-    return await prober.get(url);
-  } finally {
-    await prober.close();
-  }
+export function httpGet(url: string, options: HttpProbeOptions): Promise<HttpSample> {
+  return probeWithRetries(url, { ...options, freshConnection: true }, freshConnectionAgent);
 }
