@@ -180,7 +180,7 @@ function parseUrl(url: string): URL {
   return parsed;
 }
 
-/** Attempt failure carrying its kind; `cause` is what undici threw. */
+/** Attempt failure carrying its kind; `original` is what Node's client threw. */
 class AttemptError extends Error {
   constructor(
     readonly kind: HttpProbeErrorKind,

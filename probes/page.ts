@@ -177,6 +177,11 @@ function examined(html: string): string {
   return html.length > MAX_EXAMINED_CHARS ? html.slice(0, MAX_EXAMINED_CHARS) : html;
 }
 
+/** One of the page's patterns, compiled: the stack file's, else the lab page's. */
+function pagePattern(name: keyof PagePatterns, patterns: PagePatterns): RegExp {
+  return compilePattern(name, patterns[name] ?? DEFAULT_PAGE_PATTERNS[name]);
+}
+
 /**
  * Only which instance served the page, and its AZ: what a sampler of hundreds of responses needs from each
  * (readInstancePage reads everything, SAMPLE rows included).
@@ -187,25 +192,16 @@ export function readServingInstance(
 ): Pick<InstancePage, 'instanceId' | 'availabilityZone'> {
   const text = examined(html);
   return {
-    instanceId: firstCapture(
-      compilePattern('instanceId', patterns.instanceId ?? DEFAULT_PAGE_PATTERNS.instanceId),
-      text,
-    ),
-    availabilityZone: firstCapture(
-      compilePattern('availabilityZone', patterns.availabilityZone ?? DEFAULT_PAGE_PATTERNS.availabilityZone),
-      text,
-    ),
+    instanceId: firstCapture(pagePattern('instanceId', patterns), text),
+    availabilityZone: firstCapture(pagePattern('availabilityZone', patterns), text),
   };
 }
 
 export function readInstancePage(html: string, patterns: PagePatterns = {}): InstancePage {
   const text = examined(html);
-  const instanceId = compilePattern('instanceId', patterns.instanceId ?? DEFAULT_PAGE_PATTERNS.instanceId);
-  const availabilityZone = compilePattern(
-    'availabilityZone',
-    patterns.availabilityZone ?? DEFAULT_PAGE_PATTERNS.availabilityZone,
-  );
-  const privateIp = compilePattern('privateIp', patterns.privateIp ?? DEFAULT_PAGE_PATTERNS.privateIp);
+  const instanceId = pagePattern('instanceId', patterns);
+  const availabilityZone = pagePattern('availabilityZone', patterns);
+  const privateIp = pagePattern('privateIp', patterns);
 
   return {
     instanceId: firstCapture(instanceId, text),
