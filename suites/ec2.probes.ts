@@ -1,7 +1,6 @@
 import { defaults } from '../config/defaults.ts';
 import { AwsProbeError } from '../probes/aws/awsCall.ts';
 import type { LabInventory } from '../probes/aws/labInventory.ts';
-import { describeDbInstance } from '../probes/aws/rds.ts';
 import { httpGet } from '../probes/http.ts';
 import type { InstancePage } from '../probes/page.ts';
 import { readInstancePage } from '../probes/page.ts';
@@ -70,7 +69,7 @@ async function databaseSample(c: CheckContext): Promise<SampleTable | null> {
   const names: SqlEndpointNames = {};
   try {
     if (dbInventory && c.stack.rds.instance && !c.stack.rds.sql.host) {
-      const primary = await describeDbInstance(dbInventory.clients.rds, c.stack.rds.instance);
+      const primary = await dbInventory.dbInstance(c.stack.rds.instance);
       if (primary.Endpoint?.Address)
         names.primary = { address: primary.Endpoint.Address, port: primary.Endpoint.Port ?? 3306 };
     }

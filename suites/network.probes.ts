@@ -1,6 +1,5 @@
 import { describeBastion } from '../probes/aws/bastionHost.ts';
 import { instanceGroupIds } from '../probes/aws/labInventory.ts';
-import { describeDbInstance } from '../probes/aws/rds.ts';
 import { awsCheck, needsAlbName, needsVpc, outcomeOf } from './awsCheck.ts';
 import { skipped } from './check.ts';
 import { checkNetRoutes } from './rules/netRoutes.ts';
@@ -63,7 +62,7 @@ awsCheck('net.sg.least-privilege', [needsVpc, needsAlbName], async (c) => {
   ]);
   const albGroupIds = loadBalancer.SecurityGroups ?? [];
   const appGroupIds = instanceGroupIds(instances);
-  const db = c.stack.rds?.instance ? await describeDbInstance(lab.clients.rds, c.stack.rds.instance) : null;
+  const db = c.stack.rds?.instance ? await lab.dbInstance(c.stack.rds.instance) : null;
   const dbGroupIds = (db?.VpcSecurityGroups ?? [])
     .map((group) => group.VpcSecurityGroupId)
     .filter((id): id is string => Boolean(id));

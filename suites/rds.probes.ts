@@ -1,6 +1,5 @@
 import { defaults } from '../config/defaults.ts';
 import { getMetricStatistics } from '../probes/aws/cloudWatch.ts';
-import { describeDbInstance } from '../probes/aws/rds.ts';
 import { measureReplicaLag } from '../probes/failover/replicaLag.ts';
 import { type SqlEndpointNames, sqlAccessFor } from '../probes/sql.ts';
 import { awsCheck, inventoryIfConfigured, outcomeOf } from './awsCheck.ts';
@@ -8,11 +7,10 @@ import { type CheckContext, check, failed, passed, skipped } from './check.ts';
 import { checkRdsMultiAz } from './rules/rdsMultiAz.ts';
 
 awsCheck('rds.multi-az', [['rds.instance', (s) => s.rds?.instance]], async (c) => {
-  const rds = c.inventory.clients.rds;
   const replicaId = c.stack.rds?.replica;
   const [instance, replica] = await Promise.all([
-    describeDbInstance(rds, c.stack.rds!.instance!),
-    replicaId ? describeDbInstance(rds, replicaId) : Promise.resolve(null),
+    c.inventory.dbInstance(c.stack.rds!.instance!),
+    replicaId ? c.inventory.dbInstance(replicaId) : Promise.resolve(null),
   ]);
   c.evidence.set('instance', {
     id: instance.DBInstanceIdentifier ?? null,
@@ -55,10 +53,9 @@ check('rds.replica.lag', async (c) => {
   const replicaId = rdsSection?.replica;
   const names: SqlEndpointNames = {};
   if (lagInventory && rdsSection?.instance) {
-    const rds = lagInventory.clients.rds;
     const [primary, replica] = await Promise.all([
-      describeDbInstance(rds, rdsSection.instance),
-      replicaId ? describeDbInstance(rds, replicaId) : Promise.resolve(null),
+      lagInventory.dbInstance(rdsSection.instance),
+      replicaId ? lagInventory.dbInstance(replicaId) : Promise.resolve(null),
     ]);
     if (primary.Endpoint?.Address)
       names.primary = { address: primary.Endpoint.Address, port: primary.Endpoint.Port ?? 3306 };

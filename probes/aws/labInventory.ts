@@ -1,4 +1,5 @@
 import type { AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
+import type { DBInstance } from '@aws-sdk/client-rds';
 import type { Instance, RouteTable, SecurityGroup, Subnet, Vpc } from '@aws-sdk/client-ec2';
 import type {
   LoadBalancer,
@@ -19,6 +20,7 @@ import {
   findVpc,
 } from './ec2.ts';
 import { describeLoadBalancer, describeTargetGroups, describeTargetHealth } from './elbv2.ts';
+import { describeDbInstance } from './rds.ts';
 
 // The lab's resources as the AWS APIs describe them, each read at most once per suite: several checks
 // need the same VPC, subnets or targets, and asking AWS again would only add calls and throttling. Only
@@ -141,6 +143,11 @@ export class LabInventory {
       if (ids.length === 0) return [];
       return describeInstances(this.clients.ec2, { ids: [...new Set(ids)] });
     });
+  }
+
+  /** An RDS DB instance by identifier (the source, its replica): the RDS checks, the SG and page checks share it. */
+  dbInstance(identifier: string): Promise<DBInstance> {
+    return this.once(`db:${identifier}`, () => describeDbInstance(this.clients.rds, identifier));
   }
 
   securityGroups(ids: readonly string[]): Promise<SecurityGroup[]> {

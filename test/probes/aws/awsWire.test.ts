@@ -351,6 +351,36 @@ describe('calls over the wire', () => {
     }
   });
 
+  it('reads each DB instance once for all the checks that ask for it', async () => {
+    const stack = stackWith({ endpoints: { rds: baseUrl } });
+    const clients = createAwsClients(stack, { credentials });
+    const inventory = new LabInventory(stack, clients);
+    reply = (request, response) => {
+      const id = /DBInstanceIdentifier=([\w-]+)/.exec(request.body)?.[1] ?? 'unknown';
+      response.writeHead(200, { 'content-type': 'text/xml' });
+      response.end(
+        `<DescribeDBInstancesResponse xmlns="http://rds.amazonaws.com/doc/2014-10-31/"><DescribeDBInstancesResult><DBInstances><DBInstance><DBInstanceIdentifier>${id}</DBInstanceIdentifier></DBInstance></DBInstances></DescribeDBInstancesResult><ResponseMetadata><RequestId>r1</RequestId></ResponseMetadata></DescribeDBInstancesResponse>`,
+      );
+    };
+    try {
+      const [source, again, replica] = await Promise.all([
+        inventory.dbInstance('lab-vpc-rds'),
+        inventory.dbInstance('lab-vpc-rds'),
+        inventory.dbInstance('lab-vpc-rds-replica'),
+      ]);
+      expect(source.DBInstanceIdentifier).toBe('lab-vpc-rds');
+      expect(again).toBe(source);
+      expect(replica.DBInstanceIdentifier).toBe('lab-vpc-rds-replica');
+      expect(await inventory.dbInstance('lab-vpc-rds')).toBe(source);
+      expect(seen.map((request) => /DBInstanceIdentifier=([\w-]+)/.exec(request.body)?.[1]).sort()).toEqual([
+        'lab-vpc-rds',
+        'lab-vpc-rds-replica',
+      ]);
+    } finally {
+      clients.destroy();
+    }
+  });
+
   it('follows next tokens and stops at the page bound', async () => {
     const clients = createAwsClients(stackWith({ endpoints: { ec2: baseUrl } }), { credentials });
     let page = 0;
