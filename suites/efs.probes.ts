@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { defaults } from '../config/defaults.ts';
 import { describeMountTargetSecurityGroups, describeMountTargets } from '../probes/aws/efs.ts';
 import { instanceGroupIds } from '../probes/aws/labInventory.ts';
-import { readFile, removeFile, writeFile } from '../probes/exec/commands.ts';
+import { readAndRemoveFile, readFile, removeFile, writeFile } from '../probes/exec/commands.ts';
 import { execForStack } from '../probes/exec/execForStack.ts';
 import type { ExecTarget } from '../probes/exec/transport.ts';
 import { httpGet } from '../probes/http.ts';
@@ -77,6 +77,12 @@ awsCheck('efs.shared', [['exec', (s) => s.exec]], async (c) => {
   const timeoutMs = Math.max(minCommandTimeoutMs, c.settings.probe.timeoutMs * probeTimeoutMultiple);
   const [writer, ...readers] = instances;
   const misses: string[] = [];
+  // Where the app serves the EFS directory, the canary is fetched over HTTP too (the student's own test in
+  // the lab), before the reads through the other instances; the last of those removes it in the same
+  // command as it reads it, which on a shared file system removes the writer's file: one command fewer.
+  const urlPath = c.stack.efs?.urlPath;
+  const urls = urlPath ? (c.stack.ec2?.instanceUrls ?? []) : [];
+  let removedThrough: string | null = null;
   try {
     const written = await exec.run(target(writer!), writeFile(path, content), {
       timeoutMs,
@@ -96,40 +102,43 @@ awsCheck('efs.shared', [['exec', (s) => s.exec]], async (c) => {
       );
     }
     c.evidence.part('written', true, `${path} written through ${writer!.InstanceId}`);
-    for (const reader of readers) {
-      const read = await exec.run(target(reader), readFile(path, 1024), { timeoutMs, signal: c.signal });
-      const ok = read.exitCode === 0 && read.stdout.trim() === content;
+    for (const base of urls) {
+      const url = new URL(`${urlPath!.replace(/\/$/, '')}/${name}`, base).toString();
+      const response = await httpGet(url, httpOptions(c.settings));
+      const ok = response.status === 200 && response.body.trim() === content;
+      c.evidence.excerpt({
+        label: `GET canary over HTTP`,
+        url,
+        status: response.status,
+        body: response.body.slice(0, 200),
+      });
+      if (!ok) misses.push(`${url} (HTTP ${response.status})`);
+    }
+    for (const [index, reader] of readers.entries()) {
+      const removing = index === readers.length - 1;
+      const command = removing ? readAndRemoveFile(path, 1024) : readFile(path, 1024);
+      const read = await exec.run(target(reader), command, { timeoutMs, signal: c.signal });
+      const found = read.stdout.trim() === content;
+      const ok = read.exitCode === 0 && found;
+      if (removing && ok) removedThrough = reader.InstanceId!;
       c.evidence.event(
-        `read through ${reader.InstanceId}`,
+        `read${removing ? ' and removed' : ''} through ${reader.InstanceId}`,
         ok ? 'canary found' : `not found (exit ${read.exitCode})`,
       );
-      if (!ok) misses.push(`${reader.InstanceId} (${reader.Placement?.AvailabilityZone ?? '?'})`);
-    }
-    // Over HTTP too, where the app serves the EFS directory: the student's own test in the lab.
-    const urlPath = c.stack.efs?.urlPath;
-    const urls = c.stack.ec2?.instanceUrls ?? [];
-    if (urlPath && urls.length > 0) {
-      for (const base of urls) {
-        const url = new URL(`${urlPath.replace(/\/$/, '')}/${name}`, base).toString();
-        const response = await httpGet(url, httpOptions(c.settings));
-        const ok = response.status === 200 && response.body.trim() === content;
-        c.evidence.excerpt({
-          label: `GET canary over HTTP`,
-          url,
-          status: response.status,
-          body: response.body.slice(0, 200),
-        });
-        if (!ok) misses.push(`${url} (HTTP ${response.status})`);
-      }
+      if (!found) misses.push(`${reader.InstanceId} (${reader.Placement?.AvailabilityZone ?? '?'})`);
     }
   } finally {
-    const removed = await exec
-      .run(target(writer!), removeFile(path), { timeoutMs })
-      .catch((error: Error) => error);
-    c.evidence.event(
-      'removed canary',
-      removed instanceof Error ? `failed: ${removed.message}` : `exit ${removed.exitCode}`,
-    );
+    // Through the writer unless a reader already removed it: the writer's copy is the one that exists
+    // whether or not the file system is shared.
+    if (removedThrough === null) {
+      const removed = await exec
+        .run(target(writer!), removeFile(path), { timeoutMs })
+        .catch((error: Error) => error);
+      c.evidence.event(
+        'removed canary',
+        removed instanceof Error ? `failed: ${removed.message}` : `exit ${removed.exitCode}`,
+      );
+    }
     await exec.close();
   }
   c.evidence.part(

@@ -86,6 +86,14 @@ export function readFile(path: string, maxBytes: number): string {
   return `head -c ${checkedMaxBytes(maxBytes)} -- ${shellQuote(checkedPath(path))}`;
 }
 
+/**
+ * Prints at most `maxBytes` bytes of the file at `path`, then removes it; nothing is removed when the read
+ * fails. One command where a read and a removal through the same instance would take two.
+ */
+export function readAndRemoveFile(path: string, maxBytes: number): string {
+  return `${readFile(path, maxBytes)} && ${removeFile(path)}`;
+}
+
 /** Removes the file at `path`; succeeds when it is already gone. */
 export function removeFile(path: string): string {
   return `rm -f -- ${shellQuote(checkedPath(path))}`;
