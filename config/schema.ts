@@ -104,7 +104,9 @@ const albSection = z.strictObject({
     .min(20)
     .max(100_000)
     .optional()
-    .describe("Requests for alb.round-robin; when omitted, as many as the test's power needs"),
+    .describe(
+      "Requests for alb.round-robin, all of them sent; when omitted, as many as the test's power needs, stopping early once the shares are clearly even",
+    ),
 });
 
 const ec2Section = z.strictObject({

@@ -24,12 +24,26 @@ export interface ServingTargets {
   status5xx: number;
   transportErrors: number;
   unidentified: number;
+  /** The look at which `acceptAt` ended the sample early, or null when it ran to `requests`. */
+  stoppedAt: number | null;
 }
 
-export async function sampleServingTargets(
-  url: string,
-  options: { requests: number; concurrency: number; http: HttpProbeOptions; patterns?: PagePatterns },
-): Promise<ServingTargets> {
+export interface SamplingOptions {
+  /** The most requests. */
+  requests: number;
+  concurrency: number;
+  http: HttpProbeOptions;
+  patterns?: PagePatterns;
+  /**
+   * Request counts (ascending, below `requests`) at which the sample so far is shown to `acceptAt`: the
+   * requests sent up to a look are all answered before it is judged, so each look sees exactly its count.
+   */
+  looks?: readonly number[];
+  /** True ends the sample at this look. */
+  acceptAt?: (sofar: ServingTargets, look: number) => boolean;
+}
+
+export async function sampleServingTargets(url: string, options: SamplingOptions): Promise<ServingTargets> {
   const result: ServingTargets = {
     requests: [],
     byInstance: {},
@@ -39,10 +53,12 @@ export async function sampleServingTargets(
     status5xx: 0,
     transportErrors: 0,
     unidentified: 0,
+    stoppedAt: null,
   };
   let next = 0;
+  let sendUpTo = 0;
   const worker = async () => {
-    while (next < options.requests) {
+    while (next < sendUpTo) {
       const index = next;
       next += 1;
       const started = performance.now();
@@ -82,9 +98,17 @@ export async function sampleServingTargets(
       }
     }
   };
-  await Promise.all(
-    Array.from({ length: Math.max(1, Math.min(options.concurrency, options.requests)) }, worker),
-  );
+  const looks = (options.looks ?? []).filter((look) => look > 0 && look < options.requests);
+  for (const boundary of [...looks, options.requests]) {
+    sendUpTo = boundary;
+    await Promise.all(
+      Array.from({ length: Math.max(1, Math.min(options.concurrency, boundary - next)) }, worker),
+    );
+    if (boundary < options.requests && options.acceptAt?.(result, boundary)) {
+      result.stoppedAt = boundary;
+      break;
+    }
+  }
   result.requests.sort((a, b) => a.index - b.index);
   return result;
 }

@@ -162,7 +162,7 @@ export const catalog: readonly CatalogEntry[] = [
     needs: ['http'],
     part: 'alb',
     proves:
-      'N requests through the ALB reach every healthy target and both AZs, with shares consistent with round robin (chi-square test, N chosen for power), and no 5xx',
+      'N requests through the ALB reach every healthy target and both AZs, with shares consistent with round robin (chi-square test, N chosen for power, stopping early once clearly even), and no 5xx',
     parts: ['every-target', 'both-azs', 'even-shares'],
   },
   {

@@ -157,6 +157,93 @@ export function defaultSampleSize(
   return size;
 }
 
+/** One look part-way through the sample: stop and accept the shares as even when the statistic is below a bound. */
+export interface InterimLook {
+  /** Requests answered at the look (a multiple of the target count). */
+  n: number;
+  /** Accept at this look when every expected target was hit and the chi-square statistic is below this. */
+  acceptBelow: number;
+  /** The chance that a skewed balancer is accepted here: this look's share of the allowed miss rate. */
+  missRate: number;
+}
+
+/** A sample size with looks before it where an evenly spread sample may stop early. */
+export interface SamplingPlan {
+  looks: InterimLook[];
+  /** The most requests: at this size the level-alpha test decides, as with a fixed sample. */
+  n: number;
+}
+
+/**
+ * Where an even-shares sample may stop early, and how much of the allowed miss rate (1 - power) each stop
+ * spends. A look only ever accepts; rejection stays the level-alpha test of the whole sample, so the
+ * false-fail rate cannot rise. Early acceptance of a skewed balancer happens at each look with at most its
+ * miss rate (the noncentral chi-square's quantile there), and the union bound keeps the overall power.
+ */
+const interimLooks: readonly { fraction: number; missShare: number }[] = [
+  { fraction: 1 / 4, missShare: 0.2 },
+  { fraction: 1 / 2, missShare: 0.3 },
+];
+
+/** The x with noncentral chi-square CDF(x) = p (bisection; the CDF rises with x). */
+function noncentralChiSquareQuantile(p: number, df: number, lambda: number): number {
+  let lo = 0;
+  let hi = df + lambda;
+  while (noncentralChiSquareCdf(hi, df, lambda) < p) hi *= 2;
+  for (let i = 0; i < 100 && hi - lo > 1e-9; i++) {
+    const mid = (lo + hi) / 2;
+    if (noncentralChiSquareCdf(mid, df, lambda) < p) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * The default sample for the even-shares test as a plan with early looks: a sample that is clearly even at
+ * a quarter or at half of the full size stops there; one that is not goes on to the full size, which is
+ * defaultSampleSize's at the power the looks leave over. Against the skew it keeps at least the wanted
+ * power overall; the level is alpha as before. A look whose bound would be 0 (too few requests to accept
+ * anything at its miss rate) is left out. One target: nothing to compare, a single request.
+ */
+export function defaultSamplingPlan(
+  targets: number,
+  options: { alpha?: number; power?: number; skew?: number } = {},
+): SamplingPlan {
+  const alpha = options.alpha ?? defaults.roundRobin.alpha;
+  const power = options.power ?? defaults.roundRobin.power;
+  const skew = options.skew ?? defaults.roundRobin.skew;
+  if (!(power > 0 && power < 1)) throw new RangeError(`power must be within (0, 1), got ${power}`);
+  const missRate = 1 - power;
+  const lookMiss = interimLooks.reduce((sum, look) => sum + look.missShare * missRate, 0);
+  const n = defaultSampleSize(targets, { alpha, power: 1 - (missRate - lookMiss), skew });
+  if (targets === 1) return { looks: [], n };
+  const k = targets;
+  const df = k - 1;
+  // The milder of the skew's readings (odd k): its statistic runs lowest, so its bound is the safe one.
+  const heavyGroups = [...new Set([Math.floor(k / 2), Math.ceil(k / 2)])];
+  const w2 = Math.min(...heavyGroups.map((heavy) => skewEffectSize(k, heavy, skew)));
+  const critical = chiSquareCritical(alpha, df);
+  const looks: InterimLook[] = [];
+  for (const { fraction, missShare } of interimLooks) {
+    const atLook = Math.max(k, Math.round((n * fraction) / k) * k);
+    if (atLook >= n) continue;
+    const miss = missShare * missRate;
+    const acceptBelow = Math.min(critical, noncentralChiSquareQuantile(miss, df, atLook * w2));
+    if (acceptBelow > 0) looks.push({ n: atLook, acceptBelow, missRate: miss });
+  }
+  return { looks, n };
+}
+
+/** Whether a look accepts: every expected target hit, no other target, the statistic below the look's bound. */
+export function acceptsAtLook(
+  counts: Record<string, number>,
+  expectedTargets: string[],
+  look: InterimLook,
+): boolean {
+  const test = testEvenShares(counts, expectedTargets);
+  return test.missing.length === 0 && test.unexpected.length === 0 && test.chiSquare < look.acceptBelow;
+}
+
 /** Smallest n = m * k with power >= wanted; the power grows with n, so doubling then bisection finds it. */
 function smallestSufficientMultiple(k: number, w2: number, alpha: number, power: number): number {
   const enough = (m: number): boolean => evenSharesPower(m * k, k, w2, alpha) >= power;

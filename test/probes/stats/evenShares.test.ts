@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { defaults } from '../../../config/defaults.ts';
-import { defaultSampleSize, evenSharesPower, testEvenShares } from '../../../probes/stats/evenShares.ts';
+import {
+  acceptsAtLook,
+  defaultSampleSize,
+  defaultSamplingPlan,
+  evenSharesPower,
+  type SamplingPlan,
+  testEvenShares,
+} from '../../../probes/stats/evenShares.ts';
+import { chiSquareCritical } from '../../../probes/stats/chiSquare.ts';
 import { mulberry32 } from '../../../probes/stats/seededRandom.ts';
 
 describe('testEvenShares', () => {
@@ -156,5 +164,121 @@ describe('error rates at the default sample size (seeded simulation)', () => {
 
   it('detects the odd-k reading of the skew too (k = 3, heavy group of 2 at a 7:3 ratio)', () => {
     expect(inconsistentRate(3, [7 / 17, 7 / 17, 3 / 17], 2_000, 5)).toBeGreaterThanOrEqual(0.99);
+  });
+});
+
+describe('defaultSamplingPlan', () => {
+  it.each([2, 3, 4, 6])(
+    'looks at multiples of k below a full size a little above the fixed one (k = %i)',
+    (k) => {
+      const plan = defaultSamplingPlan(k);
+      expect(plan.n).toBeGreaterThanOrEqual(defaultSampleSize(k));
+      expect(plan.n % k).toBe(0);
+      expect(plan.looks.length).toBeGreaterThan(0);
+      let previous = 0;
+      for (const look of plan.looks) {
+        expect(look.n % k).toBe(0);
+        expect(look.n).toBeGreaterThan(previous);
+        expect(look.n).toBeLessThan(plan.n);
+        // A look never accepts what the level-alpha test would reject.
+        expect(look.acceptBelow).toBeGreaterThan(0);
+        expect(look.acceptBelow).toBeLessThan(chiSquareCritical(1e-4, k - 1));
+        previous = look.n;
+      }
+      // The looks and the full sample spend no more than the allowed miss rate between them.
+      const lookMiss = plan.looks.reduce((sum, look) => sum + look.missRate, 0);
+      expect(lookMiss + (1 - evenSharesPowerAt(plan.n, k))).toBeLessThanOrEqual(0.01 + 1e-12);
+    },
+  );
+
+  it('accepts at a look only with every expected target hit, no other, and the statistic under the bound', () => {
+    const look = defaultSamplingPlan(2).looks[0]!;
+    const half = look.n / 2;
+    expect(acceptsAtLook({ a: half, b: half }, ['a', 'b'], look)).toBe(true);
+    expect(acceptsAtLook({ a: half + 3, b: half - 3 }, ['a', 'b'], look)).toBe(false);
+    expect(acceptsAtLook({ a: look.n }, ['a', 'b'], look)).toBe(false);
+    expect(acceptsAtLook({ a: half, c: half }, ['a', 'b'], look)).toBe(false);
+  });
+
+  it('is a single request for one target', () => {
+    expect(defaultSamplingPlan(1)).toEqual({ looks: [], n: 1 });
+  });
+});
+
+/** Power of the plan's full-size test against the default skew's milder reading. */
+function evenSharesPowerAt(n: number, k: number): number {
+  const heavy = [Math.floor(k / 2), Math.ceil(k / 2)];
+  return Math.min(
+    ...heavy.map((h) => {
+      const total = h * 0.7 + (k - h) * 0.3;
+      let w2 = 0;
+      for (let i = 0; i < k; i++) w2 += ((i < h ? 0.7 : 0.3) / total - 1 / k) ** 2 * k;
+      return evenSharesPower(n, k, w2);
+    }),
+  );
+}
+
+/** One sequential sample under the plan: requests drawn one by one, judged at each look and at the end. */
+function runPlan(
+  random: () => number,
+  plan: SamplingPlan,
+  cumulative: number[],
+  names: string[],
+): { consistent: boolean; n: number } {
+  const hits = new Array<number>(names.length).fill(0);
+  const counts = () => Object.fromEntries(names.map((name, j) => [name, hits[j]!]));
+  let drawn = 0;
+  for (const boundary of [...plan.looks.map((look) => look.n), plan.n]) {
+    for (; drawn < boundary; drawn++) {
+      const u = random();
+      let j = 0;
+      while (j < cumulative.length - 1 && u >= cumulative[j]!) j++;
+      hits[j]!++;
+    }
+    const look = plan.looks.find((candidate) => candidate.n === boundary);
+    if (look && acceptsAtLook(counts(), names, look)) return { consistent: true, n: drawn };
+  }
+  return { consistent: testEvenShares(counts(), names).consistent, n: drawn };
+}
+
+function planRates(k: number, probs: number[], trials: number, seed: number) {
+  const names = Array.from({ length: k }, (_, i) => `i-${i}`);
+  const cumulative: number[] = [];
+  let sum = 0;
+  for (const p of probs) {
+    sum += p;
+    cumulative.push(sum);
+  }
+  const random = mulberry32(seed);
+  const plan = defaultSamplingPlan(k);
+  let inconsistent = 0;
+  let requests = 0;
+  for (let t = 0; t < trials; t++) {
+    const run = runPlan(random, plan, cumulative, names);
+    if (!run.consistent) inconsistent++;
+    requests += run.n;
+  }
+  return { inconsistent: inconsistent / trials, meanRequests: requests / trials, plan };
+}
+
+describe('error rates of the sampling plan with its early looks (seeded simulation)', () => {
+  it('false-fails at most 0.1% of true round robin, and stops well before the full size (k = 2, 4)', () => {
+    for (const [k, seed] of [
+      [2, 11],
+      [4, 12],
+    ] as const) {
+      const rates = planRates(k, new Array<number>(k).fill(1 / k), 20_000, seed);
+      expect(rates.inconsistent).toBeLessThanOrEqual(0.001);
+      expect(rates.meanRequests).toBeLessThan(0.75 * defaultSampleSize(k));
+    }
+  });
+
+  it('detects a 70/30 skew with at least 99% power (k = 2, 4)', () => {
+    expect(planRates(2, [0.7, 0.3], 4_000, 13).inconsistent).toBeGreaterThanOrEqual(0.99);
+    expect(planRates(4, [0.35, 0.35, 0.15, 0.15], 4_000, 14).inconsistent).toBeGreaterThanOrEqual(0.99);
+  });
+
+  it('detects the odd-k reading of the skew too (k = 3, heavy group of 2 at a 7:3 ratio)', () => {
+    expect(planRates(3, [7 / 17, 7 / 17, 3 / 17], 2_000, 15).inconsistent).toBeGreaterThanOrEqual(0.99);
   });
 });
