@@ -1,0 +1,54 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runChecksInProcess } from '../../cli/runInProcess.ts';
+import type { Stack } from '../../config/schema.ts';
+
+// The in-process runner (grading a class) reads each suite file once and applies its checks to every run:
+// runs side by side must each judge their own stack, with nothing carried from one to another.
+
+let server: Server;
+let origin: string;
+
+beforeAll(async () => {
+  server = createServer((request, response) => {
+    const ok = request.url === '/mycar.html';
+    response.writeHead(ok ? 200 : 403, { 'content-type': 'text/html' });
+    response.end(ok ? '<html>my car</html>' : '<html>403 Forbidden</html>');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve));
+});
+
+function run(name: string, s3?: Stack['s3']) {
+  const stack: Stack = { name, ...(s3 ? { s3 } : {}) };
+  return runChecksInProcess({
+    stackFile: `${name}.yaml`,
+    stack,
+    only: ['s3.website.public-read', 'dns.custom-domain'],
+    chaosRequested: false,
+  });
+}
+
+const verdicts = (results: Awaited<ReturnType<typeof run>>) =>
+  Object.fromEntries(results.map((result) => [result.id, result.verdict]));
+
+describe('runChecksInProcess', () => {
+  it('judges each run on its own stack, runs side by side and one after another', async () => {
+    const [open, closed, missing] = await Promise.all([
+      run('open', { websiteUrl: `${origin}/mycar.html` }),
+      run('closed', { websiteUrl: `${origin}/private.html` }),
+      run('missing'),
+    ]);
+    expect(verdicts(open)).toEqual({ 's3.website.public-read': 'pass', 'dns.custom-domain': 'skip' });
+    expect(verdicts(closed)).toEqual({ 's3.website.public-read': 'fail', 'dns.custom-domain': 'skip' });
+    expect(verdicts(missing)).toEqual({ 's3.website.public-read': 'skip', 'dns.custom-domain': 'skip' });
+    expect(closed.find((r) => r.id === 's3.website.public-read')?.reason).toContain('403');
+    // A later run gets the same checks afresh, for its own stack.
+    expect(verdicts(await run('open again', { websiteUrl: `${origin}/mycar.html` }))).toEqual(verdicts(open));
+  });
+});
