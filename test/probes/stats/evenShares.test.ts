@@ -117,6 +117,13 @@ describe('defaultSampleSize', () => {
   });
 });
 
+/** The target a uniform draw `u` picks, by the cumulative probabilities. */
+function targetOf(u: number, cumulative: number[]): number {
+  let j = 0;
+  while (j < cumulative.length - 1 && u >= cumulative[j]!) j++;
+  return j;
+}
+
 /** Draws n requests, each to target j with probability probs[j]; returns the hit counts. */
 function drawCounts(
   random: () => number,
@@ -125,16 +132,12 @@ function drawCounts(
   names: string[],
 ): Record<string, number> {
   const hits = new Array<number>(names.length).fill(0);
-  for (let i = 0; i < n; i++) {
-    const u = random();
-    let j = 0;
-    while (j < cumulative.length - 1 && u >= cumulative[j]!) j++;
-    hits[j]!++;
-  }
+  for (let i = 0; i < n; i++) hits[targetOf(random(), cumulative)]!++;
   return Object.fromEntries(names.map((name, j) => [name, hits[j]!]));
 }
 
-function inconsistentRate(k: number, probs: number[], trials: number, seed: number): number {
+/** k targets named i-0 … and the cumulative sums of their probabilities. */
+function targets(k: number, probs: number[]): { names: string[]; cumulative: number[] } {
   const names = Array.from({ length: k }, (_, i) => `i-${i}`);
   const cumulative: number[] = [];
   let sum = 0;
@@ -142,6 +145,11 @@ function inconsistentRate(k: number, probs: number[], trials: number, seed: numb
     sum += p;
     cumulative.push(sum);
   }
+  return { names, cumulative };
+}
+
+function inconsistentRate(k: number, probs: number[], trials: number, seed: number): number {
+  const { names, cumulative } = targets(k, probs);
   const random = mulberry32(seed);
   const n = defaultSampleSize(k);
   let inconsistent = 0;
@@ -229,12 +237,7 @@ function runPlan(
   const counts = () => Object.fromEntries(names.map((name, j) => [name, hits[j]!]));
   let drawn = 0;
   for (const boundary of [...plan.looks.map((look) => look.n), plan.n]) {
-    for (; drawn < boundary; drawn++) {
-      const u = random();
-      let j = 0;
-      while (j < cumulative.length - 1 && u >= cumulative[j]!) j++;
-      hits[j]!++;
-    }
+    for (; drawn < boundary; drawn++) hits[targetOf(random(), cumulative)]!++;
     const look = plan.looks.find((candidate) => candidate.n === boundary);
     if (look && acceptsAtLook(counts(), names, look)) return { consistent: true, n: drawn };
   }
@@ -242,13 +245,7 @@ function runPlan(
 }
 
 function planRates(k: number, probs: number[], trials: number, seed: number) {
-  const names = Array.from({ length: k }, (_, i) => `i-${i}`);
-  const cumulative: number[] = [];
-  let sum = 0;
-  for (const p of probs) {
-    sum += p;
-    cumulative.push(sum);
-  }
+  const { names, cumulative } = targets(k, probs);
   const random = mulberry32(seed);
   const plan = defaultSamplingPlan(k);
   let inconsistent = 0;
