@@ -141,9 +141,7 @@ export interface AppPageVerdict {
  * when it cannot reach MySQL. A page that answers but says "Failed to connect to MySQL" is not up.
  */
 export function judgeAppPage(status: number, body: string): AppPageVerdict {
-  const dbError = databaseErrorOn(
-    body.length > MAX_EXAMINED_CHARS ? body.slice(0, MAX_EXAMINED_CHARS) : body,
-  );
+  const dbError = databaseErrorOn(examined(body));
   if (dbError !== null) return { healthy: false, problem: dbError };
   if (status !== 200) return { healthy: false, problem: `HTTP ${status}` };
   return { healthy: true };

@@ -109,6 +109,14 @@ function skewEffectSize(k: number, heavy: number, skew: number): number {
   return w2;
 }
 
+/**
+ * Cohen's w^2 of each reading of the skew over k targets: one for even k (a half of them heavy), two for odd
+ * k (floor(k/2) or ceil(k/2) of them heavy).
+ */
+export function skewEffectSizes(k: number, skew: number): number[] {
+  return [...new Set([Math.floor(k / 2), Math.ceil(k / 2)])].map((heavy) => skewEffectSize(k, heavy, skew));
+}
+
 /** Power of the level-alpha test with n hits when the true effect size is w2 (noncentrality n * w2). */
 export function evenSharesPower(
   n: number,
@@ -148,13 +156,7 @@ export function defaultSampleSize(
   const k = targets;
   if (k === 1) return 1;
 
-  const heavyGroups = [...new Set([Math.floor(k / 2), Math.ceil(k / 2)])];
-  let size = 0;
-  for (const heavy of heavyGroups) {
-    const w2 = skewEffectSize(k, heavy, skew);
-    size = Math.max(size, smallestSufficientMultiple(k, w2, alpha, power));
-  }
-  return size;
+  return Math.max(...skewEffectSizes(k, skew).map((w2) => smallestSufficientMultiple(k, w2, alpha, power)));
 }
 
 /** One look part-way through the sample: stop and accept the shares as even when the statistic is below a bound. */
@@ -220,8 +222,7 @@ export function defaultSamplingPlan(
   const k = targets;
   const df = k - 1;
   // The milder of the skew's readings (odd k): its statistic runs lowest, so its bound is the safe one.
-  const heavyGroups = [...new Set([Math.floor(k / 2), Math.ceil(k / 2)])];
-  const w2 = Math.min(...heavyGroups.map((heavy) => skewEffectSize(k, heavy, skew)));
+  const w2 = Math.min(...skewEffectSizes(k, skew));
   const critical = chiSquareCritical(alpha, df);
   const looks: InterimLook[] = [];
   for (const { fraction, missShare } of interimLooks) {

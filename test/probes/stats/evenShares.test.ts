@@ -6,6 +6,7 @@ import {
   defaultSamplingPlan,
   evenSharesPower,
   type SamplingPlan,
+  skewEffectSizes,
   testEvenShares,
 } from '../../../probes/stats/evenShares.ts';
 import { chiSquareCritical } from '../../../probes/stats/chiSquare.ts';
@@ -215,15 +216,7 @@ describe('defaultSamplingPlan', () => {
 
 /** Power of the plan's full-size test against the default skew's milder reading. */
 function evenSharesPowerAt(n: number, k: number): number {
-  const heavy = [Math.floor(k / 2), Math.ceil(k / 2)];
-  return Math.min(
-    ...heavy.map((h) => {
-      const total = h * 0.7 + (k - h) * 0.3;
-      let w2 = 0;
-      for (let i = 0; i < k; i++) w2 += ((i < h ? 0.7 : 0.3) / total - 1 / k) ** 2 * k;
-      return evenSharesPower(n, k, w2);
-    }),
-  );
+  return Math.min(...skewEffectSizes(k, 0.7).map((w2) => evenSharesPower(n, k, w2)));
 }
 
 /** One sequential sample under the plan: requests drawn one by one, judged at each look and at the end. */
