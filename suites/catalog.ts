@@ -78,7 +78,8 @@ export const catalog: readonly CatalogEntry[] = [
     kind: 'probe',
     needs: ['http'],
     part: 'cloudfront',
-    proves: 'reports the median TTFB of the S3 website and of CloudFront over k samples, and their ratio',
+    proves:
+      'reports the median TTFB of the S3 website and of CloudFront over k pairs of requests sent together, and their ratio',
   },
   {
     id: 'net.vpc.layout',
