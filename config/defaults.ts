@@ -382,7 +382,11 @@ export const builtInDefaultsTable = {
   replicaLag: {
     markers: d(5, 'Five marker rows give a p50 and p95 in about a second.'),
     spacingMs: d(200, 'Spread over a second, so that one stall does not delay every marker.'),
-    pollEveryMs: d(25, 'Times each marker on the replica to 25 ms, far under the 2 s threshold.'),
+    pollThresholdFraction: d(
+      1 / 40,
+      'Times each marker to a fortieth of the lag threshold (50 ms at 2 s): far finer than the verdict needs.',
+    ),
+    minPollEveryMs: d(10, 'However low the threshold, the replica is read at most a hundred times a second.'),
     minWaitMs: d(10_000, 'A marker row not on the replica after 10 s is lost, not late.'),
     waitLagMultiple: d(3, 'With a high threshold, three times it before a marker row counts as lost.'),
   },

@@ -1,6 +1,6 @@
 import { defaults } from '../config/defaults.ts';
 import { getMetricStatistics } from '../probes/aws/cloudWatch.ts';
-import { measureReplicaLag } from '../probes/failover/replicaLag.ts';
+import { measureReplicaLag, replicaPollEveryMs } from '../probes/failover/replicaLag.ts';
 import { type SqlEndpointNames, sqlAccessFor } from '../probes/sql.ts';
 import { awsCheck, inventoryIfConfigured, outcomeOf } from './awsCheck.ts';
 import { type CheckContext, check, failed, passed, skipped } from './check.ts';
@@ -109,7 +109,7 @@ check('rds.replica.lag', async (c) => {
   }
   const thresholdMs = c.settings.thresholds.replicaLagP95Ms;
   const timeouts = defaults.sqlSession;
-  const { markers, spacingMs, pollEveryMs, minWaitMs, waitLagMultiple } = defaults.replicaLag;
+  const { markers, spacingMs, minWaitMs, waitLagMultiple } = defaults.replicaLag;
   const waitMs = Math.max(minWaitMs, waitLagMultiple * thresholdMs);
   const result = await measureReplicaLag({
     primary: { endpoint: access.primary, credentials: access.credentials, ...timeouts },
@@ -117,7 +117,7 @@ check('rds.replica.lag', async (c) => {
     note: `lag-${process.pid}-${Date.now()}`,
     markers,
     spacingMs,
-    pollEveryMs,
+    pollEveryMs: replicaPollEveryMs(thresholdMs),
     waitMs,
   });
   c.evidence.series(

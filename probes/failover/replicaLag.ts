@@ -7,6 +7,7 @@ import {
 } from '../sql.ts';
 import { startPoller } from '../poller.ts';
 import { quantile } from '../stats/quantiles.ts';
+import { defaults } from '../../config/defaults.ts';
 
 // Replica lag as a client sees it: marker rows written on the primary, each stamped with the moment the
 // primary acknowledged it, and the moment each first shows on the read replica (polled). The rows live in
@@ -50,6 +51,15 @@ export interface ReplicaLagResult {
 }
 
 const noSuchTable = 'ER_NO_SUCH_TABLE';
+
+/**
+ * How often the replica is read for a lag threshold: the same fraction of it on a twin's shrunk threshold
+ * and on AWS's own (50 ms at 2 s), never faster than the floor.
+ */
+export function replicaPollEveryMs(thresholdMs: number): number {
+  const { pollThresholdFraction, minPollEveryMs } = defaults.replicaLag;
+  return Math.max(minPollEveryMs, Math.round(thresholdMs * pollThresholdFraction));
+}
 
 async function ensureMarkerTable(session: SqlSession): Promise<void> {
   await session.execute(
