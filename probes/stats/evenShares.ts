@@ -207,6 +207,10 @@ function noncentralChiSquareQuantile(p: number, df: number, lambda: number): num
  * power overall; the level is alpha as before. A look whose bound would be 0 (too few requests to accept
  * anything at its miss rate) is left out. One target: nothing to compare, a single request.
  */
+/** Plans already worked out, by their inputs: every graded student behind a 2-target ALB gets the same one. */
+const plans = new Map<string, SamplingPlan>();
+const maxPlansKept = 64;
+
 export function defaultSamplingPlan(
   targets: number,
   options: { alpha?: number; power?: number; skew?: number } = {},
@@ -214,6 +218,16 @@ export function defaultSamplingPlan(
   const alpha = options.alpha ?? defaults.roundRobin.alpha;
   const power = options.power ?? defaults.roundRobin.power;
   const skew = options.skew ?? defaults.roundRobin.skew;
+  const key = `${targets}/${alpha}/${power}/${skew}`;
+  const known = plans.get(key);
+  if (known) return { looks: known.looks.map((look) => ({ ...look })), n: known.n };
+  const plan = workOutSamplingPlan(targets, alpha, power, skew);
+  if (plans.size >= maxPlansKept) plans.delete(plans.keys().next().value as string);
+  plans.set(key, plan);
+  return { looks: plan.looks.map((look) => ({ ...look })), n: plan.n };
+}
+
+function workOutSamplingPlan(targets: number, alpha: number, power: number, skew: number): SamplingPlan {
   if (!(power > 0 && power < 1)) throw new RangeError(`power must be within (0, 1), got ${power}`);
   const missRate = 1 - power;
   const lookMiss = interimLooks.reduce((sum, look) => sum + look.missShare * missRate, 0);

@@ -58,14 +58,20 @@ export function finiteNumber(value: unknown): number | null {
   return typeof value === 'number' && Number.isFinite(value) ? value : null;
 }
 
+// Made once: toLocaleString builds a formatter on every call, and a report formats thousands of numbers.
+const wholeNumbers = new Intl.NumberFormat('en-US');
+const withDecimals = new Map(
+  [1, 2, 3].map((digits) => [digits, new Intl.NumberFormat('en-US', { maximumFractionDigits: digits })]),
+);
+
 /** A number for people: at most 3 significant decimals, no exponent for everyday sizes. */
 export function formatNumber(value: number): string {
   if (!Number.isFinite(value)) return String(value);
   const abs = Math.abs(value);
   if (abs !== 0 && (abs >= 1e9 || abs < 1e-3)) return value.toExponential(2);
-  if (Number.isInteger(value)) return value.toLocaleString('en-US');
+  if (Number.isInteger(value)) return wholeNumbers.format(value);
   const digits = abs >= 100 ? 1 : abs >= 1 ? 2 : 3;
-  return Number(value.toFixed(digits)).toLocaleString('en-US', { maximumFractionDigits: digits });
+  return withDecimals.get(digits)!.format(Number(value.toFixed(digits)));
 }
 
 /** Milliseconds as a short duration: 850 ms, 12.3 s, 4 min 05 s. */

@@ -212,6 +212,19 @@ describe('defaultSamplingPlan', () => {
   it('is a single request for one target', () => {
     expect(defaultSamplingPlan(1)).toEqual({ looks: [], n: 1 });
   });
+
+  it('is worked out once per set of inputs, and a caller changing its copy changes no later plan', () => {
+    const first = defaultSamplingPlan(2);
+    const again = defaultSamplingPlan(2);
+    expect(again).toEqual(first);
+    expect(again).not.toBe(first);
+    first.looks[0]!.acceptBelow = 1e9;
+    first.looks.pop();
+    first.n = 3;
+    expect(defaultSamplingPlan(2)).toEqual(again);
+    // Other inputs, another plan.
+    expect(defaultSamplingPlan(2, { power: 0.999 }).n).toBeGreaterThan(again.n);
+  });
 });
 
 /** Power of the plan's full-size test against the default skew's milder reading. */
