@@ -72,12 +72,34 @@ async function ensureMarkerTable(session: SqlSession): Promise<void> {
   );
 }
 
+/** How long a run waits for another run's moment with the table (a few statements long). */
+const markerTableLockWaitS = 10;
+
+/**
+ * Runs `section` holding the server's named lock on the marker table (GET_LOCK needs no privilege). Two
+ * things happen under it: a run makes the table and writes its first marker; a finishing run finds the table
+ * empty and drops it. So a run starting as another finishes either has its first marker seen (the table
+ * stays) or makes the table again after the drop, never writes into a table about to be dropped.
+ */
+async function underMarkerTableLock(session: SqlSession, section: () => Promise<void>): Promise<void> {
+  const [row] = await session.select('SELECT GET_LOCK(?, ?) AS taken', [markerTable, markerTableLockWaitS]);
+  if (Number(row?.taken) !== 1)
+    throw new Error(`another run held the lock ${markerTable} for over ${markerTableLockWaitS} s`);
+  try {
+    await section();
+  } finally {
+    await session.select('SELECT RELEASE_LOCK(?) AS released', [markerTable]).catch(() => {});
+  }
+}
+
 /** Deletes this run's markers, and the table when it holds no other run's; never throws. */
 async function removeMarkers(primary: SqlSession, note: string): Promise<void> {
   try {
     await primary.execute(`DELETE FROM ${markerTable} WHERE client_note = ?`, [note]);
-    const others = await primary.select(`SELECT 1 FROM ${markerTable} LIMIT 1`);
-    if (others.length === 0) await primary.execute(`DROP TABLE IF EXISTS ${markerTable}`);
+    await underMarkerTableLock(primary, async () => {
+      const others = await primary.select(`SELECT 1 FROM ${markerTable} LIMIT 1`);
+      if (others.length === 0) await primary.execute(`DROP TABLE IF EXISTS ${markerTable}`);
+    });
   } catch {
     // The table may be gone already (another run dropped it), or the primary unreachable: nothing to do.
   }
@@ -104,7 +126,6 @@ export async function measureReplicaLag(options: ReplicaLagOptions): Promise<Rep
   let replica: SqlSession | undefined;
   try {
     replica = await openSqlSession(options.replica);
-    await ensureMarkerTable(primary);
     let writing = true;
     // waitMs after the last write the replica has had its chance: the watch ends then, at the latest.
     const waitOver = new AbortController();
@@ -112,13 +133,21 @@ export async function measureReplicaLag(options: ReplicaLagOptions): Promise<Rep
 
     const write = async () => {
       try {
-        for (let seq = 1; seq <= options.markers; seq++) {
-          const started = Date.now();
+        const writeMarker = async (seq: number) => {
           await primary.execute(
             `INSERT INTO ${markerTable} (client_note, seq, written_at) VALUES (?, ?, NOW(3))`,
             [options.note, seq],
           );
           markers.push({ seq, writtenAt: Date.now(), seenAt: null, lagMs: null });
+        };
+        for (let seq = 1; seq <= options.markers; seq++) {
+          const started = Date.now();
+          if (seq === 1) {
+            await underMarkerTableLock(primary, async () => {
+              await ensureMarkerTable(primary);
+              await writeMarker(seq);
+            });
+          } else await writeMarker(seq);
           const rest = options.spacingMs - (Date.now() - started);
           if (seq < options.markers && rest > 0) await new Promise((resolve) => setTimeout(resolve, rest));
         }

@@ -8,7 +8,7 @@ import {
   startDatabaseCluster,
 } from '../../../fixtures/twin/db/databaseCluster.ts';
 import { markerTable, measureReplicaLag } from '../../../probes/failover/replicaLag.ts';
-import { type SqlSessionOptions, withSqlSession } from '../../../probes/sql.ts';
+import { openSqlSession, type SqlSessionOptions, withSqlSession } from '../../../probes/sql.ts';
 
 // Replica lag measured on the twin's real MariaDB primary and read replica: markers written on one, watched
 // for on the other, and the watch bounded by the writes and waitMs.
@@ -71,6 +71,38 @@ describe('measureReplicaLag on a real primary and replica', () => {
     expect(result.maxMs).toBeLessThan(1500);
     // The watch ends with the last marker seen: it does not sit out waitMs.
     expect(tookMs).toBeLessThan(5 * 100 + 1500);
+    expect(await tablesOnPrimary()).toEqual([]);
+  }, 30_000);
+
+  it("writes its first marker (and makes the table) only under the table's lock, which a finishing run drops it under", async () => {
+    // Another run's moment with the table: the lock held from a session of the test's own.
+    const other = await openSqlSession(session(cluster.endpoints().writer));
+    try {
+      const [held] = await other.select('SELECT GET_LOCK(?, 0) AS taken', [markerTable]);
+      expect(Number(held?.taken)).toBe(1);
+      const waiting = measureReplicaLag({ ...options(), note: 'lag-test-waits' });
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      // Nothing written while the lock is held: the table is not even made.
+      expect(await tablesOnPrimary()).toEqual([]);
+      await other.select('SELECT RELEASE_LOCK(?) AS released', [markerTable]);
+      const result = await waiting;
+      expect(result.missing).toBe(0);
+      expect(result.markers.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5]);
+    } finally {
+      await other.close();
+    }
+    expect(await tablesOnPrimary()).toEqual([]);
+  }, 30_000);
+
+  it('keeps every marker of runs that start while others finish on one database, and leaves no table', async () => {
+    const runs = await Promise.all(
+      [0, 1, 2, 3].map(async (index) => {
+        // Each starts about when the one before it finishes its writes and cleans up.
+        await new Promise((resolve) => setTimeout(resolve, index * 450));
+        return measureReplicaLag({ ...options(), note: `lag-test-overlap-${index}` });
+      }),
+    );
+    expect(runs.map((run) => run.missing)).toEqual([0, 0, 0, 0]);
     expect(await tablesOnPrimary()).toEqual([]);
   }, 30_000);
 
