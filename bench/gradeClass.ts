@@ -9,9 +9,10 @@ import type { ClassSummary } from '../reports/grading/gradeModel.ts';
 import { catalog } from '../suites/catalog.ts';
 
 // `npm run bench -- grade`: a class of 30 probe-only stacks graded with --concurrency 8, against the slowest
-// single stack graded alone, in interleaved rounds (median of each); and the peak memory of labdrill's whole
-// process tree during the class run, sampled from /proc. Targets: ≤ 3× the slowest single stack, < 1 GiB.
-// The 30 stacks are spread over three twins (their own processes, not counted in labdrill's memory).
+// single stack graded alone, in interleaved rounds (the median of the rounds' ratios); and the peak memory
+// of labdrill's whole process tree during the class run, sampled from /proc. Targets: ≤ 3× the slowest single
+// stack, < 1 GiB. The 30 stacks are spread over three twins (in this process, not counted in labdrill's
+// memory).
 
 const bin = fileURLToPath(new URL('../cli/bin.mjs', import.meta.url));
 const students = 30;
@@ -182,9 +183,14 @@ export async function runGradeBench(): Promise<void> {
       cpu.twins.push(cpuSeconds('self') - before.self);
       cpu.databases.push(databaseCpuSeconds() - before.db);
     }
-    const slowestSingle = Math.max(...singleMs.map(median));
+    const singleMedians = singleMs.map(median);
+    const slowestSingle = Math.max(...singleMedians);
+    const slowest = singleMs[singleMedians.indexOf(slowestSingle)]!;
     const classWall = median(classMs);
-    const ratio = classWall / slowestSingle;
+    // Each round's class against the slowest stack's run of that round: the two ran seconds apart, so a
+    // spell when the whole machine runs slower (this VM's speed drifts by a fifth) falls on both.
+    const roundRatios = classMs.map((ms, round) => ms / slowest[round]!);
+    const ratio = median(roundRatios);
     const peakMiB = Math.max(...classRss) / 1024 / 1024;
     console.log(
       `\nGrading ${students} probe-only stacks, --concurrency ${concurrency} (median of ${rounds} interleaved rounds)`,
@@ -193,7 +199,7 @@ export async function runGradeBench(): Promise<void> {
       console.log(`  ${id} alone                 ${(median(singleMs[index]!) / 1000).toFixed(2)} s`);
     console.log(`  the class of ${students}            ${(classWall / 1000).toFixed(2)} s`);
     console.log(
-      `  ratio to the slowest single stack ${ratio.toFixed(2)}× (target ≤ 3×: ${ratio <= 3 ? 'met' : 'NOT met'})`,
+      `  ratio to the slowest single stack ${ratio.toFixed(2)}× (median of the rounds' ratios, ${Math.min(...roundRatios).toFixed(2)}–${Math.max(...roundRatios).toFixed(2)}; target ≤ 3×: ${ratio <= 3 ? 'met' : 'NOT met'})`,
     );
     console.log(
       `  CPU during the class run: labdrill ${median(cpu.labdrill).toFixed(1)} s, the twins ${median(cpu.twins).toFixed(1)} s, their MariaDB servers ${median(cpu.databases).toFixed(1)} s (2 cores give ${((2 * classWall) / 1000).toFixed(1)} s)`,
