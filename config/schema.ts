@@ -344,12 +344,20 @@ export type LabExpectations = z.infer<typeof expectSection>;
 
 const loadSection = z
   .strictObject({
-    connections: z.number().int().min(1).max(10_000).optional().describe('Most connections at once'),
+    // The load generator's own limits (config/defaults.ts loadLimits): a value it would refuse mid-drill is
+    // refused here, before anything runs.
+    connections: z
+      .number()
+      .int()
+      .min(defaults.loadLimits.connections.min)
+      .max(defaults.loadLimits.connections.max)
+      .optional()
+      .describe('Most connections at once'),
     maxRequests: z
       .number()
       .int()
-      .min(1)
-      .max(100_000_000)
+      .min(defaults.loadLimits.maxRequests.min)
+      .max(defaults.loadLimits.maxRequests.max)
       .optional()
       .describe('Most requests over the whole drill'),
   })

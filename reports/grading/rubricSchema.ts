@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defaults } from '../../config/defaults.ts';
 import { expectSection } from '../../config/schema.ts';
 import { catalog } from '../../suites/catalog.ts';
 import type { Rubric } from './gradeModel.ts';
@@ -69,6 +70,8 @@ const rubricItemSchema = z
     }
   });
 
+const { loadLimits } = defaults;
+
 const capsSchema = z
   .strictObject({
     budgets: z
@@ -77,9 +80,10 @@ const capsSchema = z
       .describe("Per-check time budgets in seconds; the lower of this and the stack file's wins"),
     load: z
       .strictObject({
-        connections: z.number().int().min(1).max(10_000).optional(),
-        durationS: z.number().positive().max(3600).optional(),
-        maxRequests: z.number().int().min(1).max(10_000_000).optional(),
+        // Within the load generator's own limits (config/defaults.ts loadLimits), like the stack file's.
+        connections: z.number().int().min(1).max(loadLimits.connections.max).optional(),
+        durationS: z.number().positive().max(loadLimits.durationS.max).optional(),
+        maxRequests: z.number().int().min(1).max(loadLimits.maxRequests.max).optional(),
       })
       .optional()
       .describe('Load caps for the scale-out drill'),

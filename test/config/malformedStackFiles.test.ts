@@ -66,6 +66,8 @@ const cases: [string, string, RegExp][] = [
   ['zero-timeout.yaml', 'name: a\nprobe: {timeoutMs: 0}\n', /probe\.timeoutMs: .*\(got 0\)/],
   ['fraction-retries.yaml', 'name: a\nprobe: {retries: 1.5}\n', /probe\.retries: .*\(got 1\.5\)/],
   ['too-many-retries.yaml', 'name: a\nprobe: {retries: 99}\n', /probe\.retries: .*\(got 99\)/],
+  // More than the load generator takes: refused before any drill, not in the middle of one.
+  ['too-much-load.yaml', 'name: a\nload: {connections: 5000}\n', /load\.connections: .*2000.*\(got 5000\)/],
   [
     'bad-region.yaml',
     'name: a\nregion: seoul\n',
