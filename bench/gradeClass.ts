@@ -177,6 +177,14 @@ export async function runGradeBench(): Promise<void> {
           `the class run ended with exit ${run.code}; not graded: ${notGraded.map((s) => `${s.id} (${s.reasons[0]})`).join(', ')}`,
         );
       }
+      // Every stack is a healthy twin: a point lost is labdrill (or the twin) misjudging under a class's load,
+      // which a timing must not hide.
+      const lost = summary.students.flatMap((student) =>
+        student.items
+          .filter((item) => item.points < item.max)
+          .map((item) => `${student.id} ${item.check} (${item.status})`),
+      );
+      if (lost.length > 0) throw new Error(`healthy stacks lost points in the class run: ${lost.join(', ')}`);
       classMs.push(run.ms);
       classRss.push(run.peakRss);
       cpu.labdrill.push(cpuSeconds('self', true) - cpuSeconds('self') - before.children);
