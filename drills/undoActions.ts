@@ -134,7 +134,7 @@ async function startInstances(
 ): Promise<string> {
   const ec2 = need(clients.ec2, 'ec2', action);
   const said: string[] = [];
-  // One look: start what has stopped, and say which are still stopping.
+  // One look: start what has stopped, and say which are still stopping (or to be looked at again).
   const startStopped = async (remaining: readonly string[]): Promise<string[]> => {
     const described = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [...remaining] }), {
       abortSignal: options.signal,
@@ -156,7 +156,14 @@ async function startInstances(
       else said.push(`${id} is ${state}, nothing to start`);
     }
     if (toStart.length > 0) {
-      await ec2.send(new StartInstancesCommand({ InstanceIds: toStart }), { abortSignal: options.signal });
+      try {
+        await ec2.send(new StartInstancesCommand({ InstanceIds: toStart }), { abortSignal: options.signal });
+      } catch (error) {
+        // The state moved between the look and the start (an Auto Scaling group began replacing the
+        // stopped instance, say): the next look says what it is now, instead of the undo failing on it.
+        if (errorName(error) !== 'IncorrectInstanceState') throw error;
+        return [...stillStopping, ...toStart];
+      }
       said.push(`started ${toStart.join(', ')}`);
     }
     return stillStopping;

@@ -12,7 +12,12 @@ describe('the ec2.startInstances undo', () => {
   it('waits for an instance that is still stopping, then starts it', async () => {
     const ec2 = new EC2Client(twinClientConfig(lab.twin));
     try {
-      const instanceId = [...lab.twin.servers.appInstances.keys()][0]!;
+      // An instance of no Auto Scaling group: the group would replace a member left stopped for seconds.
+      const { instanceId } = await lab.twin.launchInstance({
+        name: 'undo-test',
+        az: 'ap-northeast-2a',
+        register: false,
+      });
       await ec2.send(new StopInstancesCommand({ InstanceIds: [instanceId] }));
       const said = await executeUndo({ type: 'ec2.startInstances', instanceIds: [instanceId] }, { ec2 });
       expect(said).toBe(`started ${instanceId}`);
