@@ -200,6 +200,10 @@ function noncentralChiSquareQuantile(p: number, df: number, lambda: number): num
   return lo;
 }
 
+/** Plans already worked out, by their inputs: every graded student behind a 2-target ALB gets the same one. */
+const plans = new Map<string, SamplingPlan>();
+const maxPlansKept = 64;
+
 /**
  * The default sample for the even-shares test as a plan with early looks: a sample that is clearly even at
  * a quarter or at half of the full size stops there; one that is not goes on to the full size, which is
@@ -207,10 +211,6 @@ function noncentralChiSquareQuantile(p: number, df: number, lambda: number): num
  * power overall; the level is alpha as before. A look whose bound would be 0 (too few requests to accept
  * anything at its miss rate) is left out. One target: nothing to compare, a single request.
  */
-/** Plans already worked out, by their inputs: every graded student behind a 2-target ALB gets the same one. */
-const plans = new Map<string, SamplingPlan>();
-const maxPlansKept = 64;
-
 export function defaultSamplingPlan(
   targets: number,
   options: { alpha?: number; power?: number; skew?: number } = {},
@@ -219,11 +219,13 @@ export function defaultSamplingPlan(
   const power = options.power ?? defaults.roundRobin.power;
   const skew = options.skew ?? defaults.roundRobin.skew;
   const key = `${targets}/${alpha}/${power}/${skew}`;
-  const known = plans.get(key);
-  if (known) return { looks: known.looks.map((look) => ({ ...look })), n: known.n };
-  const plan = workOutSamplingPlan(targets, alpha, power, skew);
-  if (plans.size >= maxPlansKept) plans.delete(plans.keys().next().value as string);
-  plans.set(key, plan);
+  let plan = plans.get(key);
+  if (!plan) {
+    plan = workOutSamplingPlan(targets, alpha, power, skew);
+    if (plans.size >= maxPlansKept) plans.delete(plans.keys().next().value as string);
+    plans.set(key, plan);
+  }
+  // A copy: the kept plan serves every later caller, whatever this one does with its own.
   return { looks: plan.looks.map((look) => ({ ...look })), n: plan.n };
 }
 

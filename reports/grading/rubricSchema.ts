@@ -81,9 +81,19 @@ const capsSchema = z
     load: z
       .strictObject({
         // Within the load generator's own limits (config/defaults.ts loadLimits), like the stack file's.
-        connections: z.number().int().min(1).max(loadLimits.connections.max).optional(),
+        connections: z
+          .number()
+          .int()
+          .min(loadLimits.connections.min)
+          .max(loadLimits.connections.max)
+          .optional(),
         durationS: z.number().positive().max(loadLimits.durationS.max).optional(),
-        maxRequests: z.number().int().min(1).max(loadLimits.maxRequests.max).optional(),
+        maxRequests: z
+          .number()
+          .int()
+          .min(loadLimits.maxRequests.min)
+          .max(loadLimits.maxRequests.max)
+          .optional(),
       })
       .optional()
       .describe('Load caps for the scale-out drill'),
