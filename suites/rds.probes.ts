@@ -136,6 +136,7 @@ check('rds.replica.lag', async (c) => {
     replica: `${result.replicaAddress}:${access.replica.port}`,
     markers: result.markers.length,
     missing: result.missing,
+    replicaReads: result.replicaReads,
   });
   const beside = cloudWatchLag === null ? '' : `; CloudWatch ReplicaLag ${cloudWatchLag} s`;
   const arrived = result.missing === 0 && result.p95Ms !== null;

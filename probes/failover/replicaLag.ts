@@ -46,6 +46,8 @@ export interface ReplicaLagResult {
   maxMs: number | null;
   /** Markers not seen on the replica within waitMs. */
   missing: number;
+  /** SELECTs sent to the replica: only while a written marker is still unseen. */
+  replicaReads: number;
   replicaAddress: string;
   primaryAddress: string;
 }
@@ -159,8 +161,14 @@ export async function measureReplicaLag(options: ReplicaLagOptions): Promise<Rep
 
     const writes = write();
     const session = replica;
+    let replicaReads = 0;
     const watch = startPoller(
       async () => {
+        // Between a marker seen and the next one written there is nothing to look for: the tick passes
+        // without a query, so a marker is still first looked for within pollEveryMs of its write.
+        if (markers.every((marker) => marker.seenAt !== null))
+          return { at: Date.now(), seqs: new Set<number>() };
+        replicaReads += 1;
         let rows: SqlRows = [];
         try {
           rows = await session.select(`SELECT seq FROM ${markerTable} WHERE client_note = ?`, [options.note]);
@@ -194,6 +202,7 @@ export async function measureReplicaLag(options: ReplicaLagOptions): Promise<Rep
     return {
       markers,
       ...lagSummary(markers),
+      replicaReads,
       replicaAddress: replica.address,
       primaryAddress: primary.address,
     };

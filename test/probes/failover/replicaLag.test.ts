@@ -74,6 +74,17 @@ describe('measureReplicaLag on a real primary and replica', () => {
     expect(await tablesOnPrimary()).toEqual([]);
   }, 30_000);
 
+  it('reads the replica only while a written marker is unseen, not on every tick between the writes', async () => {
+    const pollEveryMs = 10;
+    const result = await measureReplicaLag({ ...options(), spacingMs: 300, pollEveryMs });
+    expect(result.missing).toBe(0);
+    // A marker unseen for lagMs is looked for at most once a tick of that time, plus the look that saw it
+    // and one for the tick in which it was pushed. Reading on every tick would take about 4 × 300 / 10.
+    const bound = result.markers.reduce((sum, m) => sum + Math.floor(m.lagMs! / pollEveryMs) + 2, 0);
+    expect(result.replicaReads).toBeGreaterThanOrEqual(result.markers.length);
+    expect(result.replicaReads).toBeLessThanOrEqual(bound);
+  }, 30_000);
+
   it("writes its first marker (and makes the table) only under the table's lock, which a finishing run drops it under", async () => {
     // Another run's moment with the table: the lock held from a session of the test's own.
     const other = await openSqlSession(session(cluster.endpoints().writer));
