@@ -79,11 +79,11 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     twinFaults: options.twinFaults,
     order: checkIds,
   });
-  const files = [
+  const files = await Promise.all([
     writeReportJson(report, options.outDir),
     writeJunitXml(report, options.outDir),
     writeReportHtml(report, options.outDir),
-  ];
+  ]);
   return { report, files, runErrors };
 }
 

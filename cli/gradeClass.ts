@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
 import type { RosterStudent } from '../config/roster.ts';
@@ -83,7 +84,7 @@ async function gradeStudent(student: RosterStudent, options: GradeClassOptions):
     const earlier = readGradeFile(dir);
     if ('grade' in earlier) return outcomeOf(student.id, earlier.grade, true);
   }
-  mkdirSync(dir, { recursive: true });
+  await mkdir(dir, { recursive: true });
   const { rubric } = options;
   let stack: Stack;
   let stackFile: string;
@@ -125,17 +126,19 @@ async function gradeStudent(student: RosterStudent, options: GradeClassOptions):
     order: checkIds,
   });
   const grade = gradeReport(report, rubric);
-  writeReportJson(report, dir);
-  writeJunitXml(report, dir);
-  writeReportHtml(report, dir, { grade });
+  // Written off the event loop: a class's other students are being measured meanwhile.
+  await Promise.all([
+    writeReportJson(report, dir),
+    writeJunitXml(report, dir),
+    writeReportHtml(report, dir, { grade }),
+  ]);
   options.autograder?.(grade, report, dir);
   return record(student.id, dir, grade);
 }
 
 /** Writes the student's grade.json and adds the run to their history. */
-function record(id: string, dir: string, grade: Grade): StudentOutcome {
-  writeGradeJson(grade, dir);
-  appendHistory(dir, grade);
+async function record(id: string, dir: string, grade: Grade): Promise<StudentOutcome> {
+  await Promise.all([writeGradeJson(grade, dir), appendHistory(dir, grade)]);
   return outcomeOf(id, grade);
 }
 

@@ -118,8 +118,8 @@ async function gradeRun(
       import('../reports/grading/autograders/index.ts'),
     ]);
   const grade = gradeReport(report, rubric);
-  const files = [writeGradeJson(grade, outDir)];
-  writeReportHtml(report, outDir, { grade });
+  const files = [await writeGradeJson(grade, outDir)];
+  await writeReportHtml(report, outDir, { grade });
   if (autograder)
     files.push(...autograders.writeAutograderFiles(autograder, grade, report, outDir, process.env));
   return { grade, files, lines: gradeLines(grade) };

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunReport } from './evidence.ts';
 import { withoutXmlForbidden } from './untrustedText.ts';
@@ -56,9 +56,9 @@ export function renderJunitXml(report: RunReport): string {
   ].join('\n');
 }
 
-export function writeJunitXml(report: RunReport, outDir: string): string {
-  mkdirSync(outDir, { recursive: true });
+export async function writeJunitXml(report: RunReport, outDir: string): Promise<string> {
+  await mkdir(outDir, { recursive: true });
   const path = join(outDir, 'junit.xml');
-  writeFileSync(path, renderJunitXml(report));
+  await writeFile(path, renderJunitXml(report));
   return path;
 }

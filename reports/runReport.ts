@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CheckResult, RunReport, Verdict } from './evidence.ts';
 
@@ -51,9 +51,9 @@ export function exitCodeFor(report: RunReport): 0 | 1 {
   return report.summary.fail + report.summary.error > 0 ? 1 : 0;
 }
 
-export function writeReportJson(report: RunReport, outDir: string): string {
-  mkdirSync(outDir, { recursive: true });
+export async function writeReportJson(report: RunReport, outDir: string): Promise<string> {
+  await mkdir(outDir, { recursive: true });
   const path = join(outDir, 'report.json');
-  writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
+  await writeFile(path, `${JSON.stringify(report, null, 2)}\n`);
   return path;
 }

@@ -1,4 +1,5 @@
-import { appendFileSync, closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
+import { appendFile, mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Grade } from './gradeModel.ts';
 import { parseGrade } from './gradeRecord.ts';
@@ -15,12 +16,12 @@ export const maxHistoryLineBytes = 256 * 1024;
 const maxHistoryReadBytes = 16 * 1024 * 1024;
 
 /** Appends one run to STUDENT_DIR/history.jsonl (creating the folder and file as needed). */
-export function appendHistory(studentDir: string, grade: Grade): void {
+export async function appendHistory(studentDir: string, grade: Grade): Promise<void> {
   const line = boundedLine(grade);
-  mkdirSync(studentDir, { recursive: true });
+  await mkdir(studentDir, { recursive: true });
   const file = join(studentDir, historyFileName);
-  const separator = existsSync(file) && !endsWithNewline(file) ? '\n' : '';
-  appendFileSync(file, `${separator}${line}\n`);
+  const separator = (await endsWithNewline(file)) ? '' : '\n';
+  await appendFile(file, `${separator}${line}\n`);
 }
 
 export interface History {
@@ -121,16 +122,23 @@ function boundedLine(grade: Grade): string {
   return slimLine;
 }
 
-function endsWithNewline(file: string): boolean {
-  const fd = openSync(file, 'r');
+/** Whether the file ends a line (an empty or missing file does): the next append starts a fresh line. */
+async function endsWithNewline(file: string): Promise<boolean> {
+  let handle;
   try {
-    const size = fstatSync(fd).size;
+    handle = await open(file, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return true;
+    throw error;
+  }
+  try {
+    const { size } = await handle.stat();
     if (size === 0) return true;
     const last = Buffer.alloc(1);
-    readSync(fd, last, 0, 1, size - 1);
+    await handle.read(last, 0, 1, size - 1);
     return last[0] === 0x0a;
   } finally {
-    closeSync(fd);
+    await handle.close();
   }
 }
 

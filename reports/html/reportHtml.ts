@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunReport } from '../evidence.ts';
 import type { Grade } from '../grading/gradeModel.ts';
@@ -83,9 +83,13 @@ export function renderReportHtml(report: RunReport, options: ReportHtmlOptions =
 }
 
 /** Writes DIR/report.html and returns its path. */
-export function writeReportHtml(report: RunReport, outDir: string, options: ReportHtmlOptions = {}): string {
-  mkdirSync(outDir, { recursive: true });
+export async function writeReportHtml(
+  report: RunReport,
+  outDir: string,
+  options: ReportHtmlOptions = {},
+): Promise<string> {
+  await mkdir(outDir, { recursive: true });
   const path = join(outDir, 'report.html');
-  writeFileSync(path, renderReportHtml(report, options));
+  await writeFile(path, renderReportHtml(report, options));
   return path;
 }

@@ -530,9 +530,9 @@ describe('report.html of a real demo run', () => {
     if (out) rmSync(out, { recursive: true, force: true });
   });
 
-  it('writes DIR/report.html as well-formed markup with every check and its charts', () => {
+  it('writes DIR/report.html as well-formed markup with every check and its charts', async () => {
     expect([0, 1]).toContain(code);
-    const path = writeReportHtml(report, out);
+    const path = await writeReportHtml(report, out);
     expect(path).toBe(join(out, 'report.html'));
     const html = readFileSync(path, 'utf8');
     readMarkup(html);

@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildClassSummary } from '../../../reports/grading/classSummary.ts';
-import { appendHistory } from '../../../reports/grading/history.ts';
-import { fakeGrade, writeStudentRun } from './fakeGrades.ts';
+import { appendFakeHistory, fakeGrade, writeStudentRun } from './fakeGrades.ts';
 
 // The class summary is read from the student folders alone: each student's latest grade, their best,
 // when each item first passed, and for a student with no score the reason, never a silent 0.
@@ -47,7 +46,7 @@ describe('buildClassSummary', () => {
   );
   // s007: the latest grade.json went missing, its history has the runs.
   mkdirSync(join(out, 's007'));
-  appendHistory(join(out, 's007'), fakeGrade({ at: '2026-03-01T05:00:00.000Z', items: items(5, 3) }));
+  appendFakeHistory(join(out, 's007'), fakeGrade({ at: '2026-03-01T05:00:00.000Z', items: items(5, 3) }));
 
   const roster = ['s007', 's006', 's005', 's004', 's003', 's002', 's001'].map((id) => ({
     id,

@@ -1,7 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Grade, GradeItem, ItemStatus } from '../../../reports/grading/gradeModel.ts';
-import { appendHistory } from '../../../reports/grading/history.ts';
+import { historyFileName } from '../../../reports/grading/history.ts';
 
 // Grades made by hand for the summary tests: the shape grade.json has, with the points chosen by the test.
 
@@ -52,6 +52,11 @@ export function writeStudentRun(outDir: string, id: string, grade: Grade): strin
   writeFileSync(join(dir, 'grade.json'), `${JSON.stringify(grade, null, 2)}\n`);
   writeFileSync(join(dir, 'report.json'), JSON.stringify({ schema: 'labdrill.report/1', student: id }));
   writeFileSync(join(dir, 'report.html'), `<!DOCTYPE html><title>${id}</title>`);
-  appendHistory(dir, grade);
+  appendFakeHistory(dir, grade);
   return dir;
+}
+
+/** A line of DIR/history.jsonl as a grading run appends it (its format is history.test.ts's to check). */
+export function appendFakeHistory(dir: string, grade: Grade): void {
+  appendFileSync(join(dir, historyFileName), `${JSON.stringify(grade)}\n`);
 }

@@ -47,40 +47,40 @@ const notGraded = fakeGrade({
 });
 
 describe('history.jsonl', () => {
-  it('keeps every run in order, one line each', () => {
+  it('keeps every run in order, one line each', async () => {
     const dir = studentDir();
     expect(readHistory(dir)).toEqual({ runs: [], skippedLines: 0 });
-    for (const grade of [first, second, notGraded]) appendHistory(dir, grade);
+    for (const grade of [first, second, notGraded]) await appendHistory(dir, grade);
     const text = readFileSync(join(dir, historyFileName), 'utf8');
     expect(text.split('\n')).toHaveLength(4);
     expect(readHistory(dir)).toEqual({ runs: [first, second, notGraded], skippedLines: 0 });
   });
 
-  it('skips a torn last line, and the next run starts a line of its own', () => {
+  it('skips a torn last line, and the next run starts a line of its own', async () => {
     const dir = studentDir();
-    appendHistory(dir, first);
+    await appendHistory(dir, first);
     const torn = JSON.stringify(second).slice(0, 120);
     appendFileSync(join(dir, historyFileName), torn);
     expect(readHistory(dir)).toEqual({ runs: [first], skippedLines: 1 });
-    appendHistory(dir, notGraded);
+    await appendHistory(dir, notGraded);
     expect(readHistory(dir)).toEqual({ runs: [first, notGraded], skippedLines: 1 });
   });
 
-  it('skips lines that are not grades and lines past the bound', () => {
+  it('skips lines that are not grades and lines past the bound', async () => {
     const dir = studentDir();
-    appendHistory(dir, first);
+    await appendHistory(dir, first);
     const file = join(dir, historyFileName);
     appendFileSync(file, '{"schema":"labdrill.grade/1","score":"lots"}\n');
     appendFileSync(file, `${JSON.stringify({ ...second, padding: 'x'.repeat(maxHistoryLineBytes) })}\n`);
     appendFileSync(file, 'null\n\n');
-    appendHistory(dir, second);
+    await appendHistory(dir, second);
     expect(readHistory(dir)).toEqual({ runs: [first, second], skippedLines: 3 });
   });
 
-  it('writes a grade with enormous reasons as a line within the bound, keeping its score', () => {
+  it('writes a grade with enormous reasons as a line within the bound, keeping its score', async () => {
     const dir = studentDir();
     const huge = { ...second, items: second.items.map((item) => ({ ...item, why: 'w'.repeat(200_000) })) };
-    appendHistory(dir, huge);
+    await appendHistory(dir, huge);
     const line = readFileSync(join(dir, historyFileName), 'utf8').trimEnd();
     expect(Buffer.byteLength(line)).toBeLessThanOrEqual(maxHistoryLineBytes);
     const [run] = readHistory(dir).runs;
@@ -88,9 +88,9 @@ describe('history.jsonl', () => {
     expect(run?.items[0]?.why.length).toBeLessThan(400);
   });
 
-  it('keeps unknown fields of a grade (newer optional fields survive)', () => {
+  it('keeps unknown fields of a grade (newer optional fields survive)', async () => {
     const dir = studentDir();
-    appendHistory(dir, { ...first, ...{ durationMs: 1234 } });
+    await appendHistory(dir, { ...first, ...{ durationMs: 1234 } });
     expect(readHistory(dir).runs[0]).toMatchObject({ durationMs: 1234 });
   });
 });
@@ -118,9 +118,9 @@ describe('digestHistory', () => {
   });
 });
 
-it('reads a history that is not JSON lines at all without throwing', () => {
+it('reads a history that is not JSON lines at all without throwing', async () => {
   const dir = studentDir();
-  appendHistory(dir, first);
+  await appendHistory(dir, first);
   writeFileSync(join(dir, historyFileName), '\u0000\u0001garbage');
   expect(readHistory(dir)).toEqual({ runs: [], skippedLines: 1 });
 });
