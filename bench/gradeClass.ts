@@ -11,13 +11,19 @@ import { catalog } from '../suites/catalog.ts';
 // `npm run bench -- grade`: a class of 30 probe-only stacks graded with --concurrency 8, against the slowest
 // single stack graded alone, in interleaved rounds (the median of the rounds' ratios); and the peak memory
 // of labdrill's whole process tree during the class run, sampled from /proc. Targets: ≤ 3× the slowest single
-// stack, < 1 GiB. The 30 stacks are spread over three twins (in this process, not counted in labdrill's
-// memory).
+// stack, < 1 GiB. The 30 stacks are spread over ten twins (in this process, not counted in labdrill's
+// memory), student i on twin i mod 10: the 8 students graded at once are on 8 different twins, as each
+// student of a real class has a stack of their own. Students graded at once on one twin would meddle with
+// each other as no class does: their requests would take turns at one load balancer, so that one student's
+// share of the answers is no longer its round robin (8 % of them then needed alb.round-robin's full
+// sample, against none with a twin each).
 
 const bin = fileURLToPath(new URL('../cli/bin.mjs', import.meta.url));
 const students = 30;
-const twinsUsed = 3;
+const twinsUsed = 10;
 const concurrency = 8;
+/** Stacks also graded alone, each round: all twins are alike, and three give the slowest of them. */
+const singlesGraded = 3;
 const rounds = 5;
 
 /** Every probe but the long scale-in watch: what a course grades without --chaos. */
@@ -143,7 +149,7 @@ export async function runGradeBench(): Promise<void> {
       writeFileSync(join(dir, `${id}.yaml`), stringify(stack));
     });
     writeFileSync(join(dir, 'class.yaml'), stringify(roster(ids)));
-    const singles = ids.slice(0, twinsUsed);
+    const singles = ids.slice(0, singlesGraded);
     for (const id of singles) writeFileSync(join(dir, `single-${id}.yaml`), stringify(roster([id])));
 
     const singleMs: number[][] = singles.map(() => []);
