@@ -122,6 +122,7 @@ check('rds.replica.lag', async (c) => {
     spacingMs,
     pollEveryMs: replicaPollEveryMs(thresholdMs),
     waitMs,
+    signal: c.signal,
   });
   c.evidence.series(
     'marker lag',

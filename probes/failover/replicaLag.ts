@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   openSqlSession,
   SqlProbeError,
@@ -28,6 +29,8 @@ export interface ReplicaLagOptions {
   pollEveryMs: number;
   /** How long to wait for the last marker after it was written. */
   waitMs: number;
+  /** Stops the writes and the watch (the check's budget); this run's rows are still removed. */
+  signal?: AbortSignal;
 }
 
 export interface MarkerSample {
@@ -123,15 +126,27 @@ export function lagSummary(
 export async function measureReplicaLag(options: ReplicaLagOptions): Promise<ReplicaLagResult> {
   if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(options.note))
     throw new Error(`marker note must be 1–64 plain characters`);
+  options.signal?.throwIfAborted();
   const markers: MarkerSample[] = [];
-  const primary = await openSqlSession(options.primary);
+  // Both at once: the two handshakes are on the check's critical path.
+  const [primaryOpened, replicaOpened] = await Promise.allSettled([
+    openSqlSession(options.primary),
+    openSqlSession(options.replica),
+  ]);
+  if (primaryOpened.status === 'rejected') {
+    if (replicaOpened.status === 'fulfilled') await replicaOpened.value.close();
+    throw primaryOpened.reason;
+  }
+  const primary = primaryOpened.value;
   let replica: SqlSession | undefined;
   try {
-    replica = await openSqlSession(options.replica);
+    if (replicaOpened.status === 'rejected') throw replicaOpened.reason;
+    replica = replicaOpened.value;
     let writing = true;
     // waitMs after the last write the replica has had its chance: the watch ends then, at the latest.
     const waitOver = new AbortController();
     let waitTimer: NodeJS.Timeout | undefined;
+    const stop = options.signal ? AbortSignal.any([waitOver.signal, options.signal]) : waitOver.signal;
 
     const write = async () => {
       try {
@@ -142,7 +157,7 @@ export async function measureReplicaLag(options: ReplicaLagOptions): Promise<Rep
           );
           markers.push({ seq, writtenAt: Date.now(), seenAt: null, lagMs: null });
         };
-        for (let seq = 1; seq <= options.markers; seq++) {
+        for (let seq = 1; seq <= options.markers && !options.signal?.aborted; seq++) {
           const started = Date.now();
           if (seq === 1) {
             await underMarkerTableLock(primary, async () => {
@@ -151,7 +166,9 @@ export async function measureReplicaLag(options: ReplicaLagOptions): Promise<Rep
             });
           } else await writeMarker(seq);
           const rest = options.spacingMs - (Date.now() - started);
-          if (seq < options.markers && rest > 0) await new Promise((resolve) => setTimeout(resolve, rest));
+          // An abort ends the pause at once (and the loop with it).
+          if (seq < options.markers && rest > 0)
+            await sleep(rest, undefined, options.signal ? { signal: options.signal } : {}).catch(() => {});
         }
       } finally {
         writing = false;
@@ -181,7 +198,7 @@ export async function measureReplicaLag(options: ReplicaLagOptions): Promise<Rep
       {
         everyMs: options.pollEveryMs,
         maxDurationMs: options.markers * options.spacingMs + options.waitMs,
-        signal: waitOver.signal,
+        signal: stop,
       },
       (look) => {
         for (const marker of markers) {
@@ -199,6 +216,8 @@ export async function measureReplicaLag(options: ReplicaLagOptions): Promise<Rep
       clearTimeout(waitTimer);
       waitOver.abort();
     }
+    // Stopped early: the check reports why (its budget); the finally below still removes the rows.
+    options.signal?.throwIfAborted();
     return {
       markers,
       ...lagSummary(markers),

@@ -85,6 +85,22 @@ describe('measureReplicaLag on a real primary and replica', () => {
     expect(result.replicaReads).toBeLessThanOrEqual(bound);
   }, 30_000);
 
+  it("stops writing and watching when the check's signal aborts, rejects with its reason, and removes its rows", async () => {
+    const budget = new AbortController();
+    const started = Date.now();
+    const run = measureReplicaLag({
+      ...options(),
+      spacingMs: 300,
+      note: 'lag-test-aborted',
+      signal: budget.signal,
+    });
+    setTimeout(() => budget.abort(new Error('ran past its budget')), 400);
+    await expect(run).rejects.toThrow('ran past its budget');
+    // Five markers 300 ms apart and a 1.5 s wait would take about 2.7 s.
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(await tablesOnPrimary()).toEqual([]);
+  }, 30_000);
+
   it("writes its first marker (and makes the table) only under the table's lock, which a finishing run drops it under", async () => {
     // Another run's moment with the table: the lock held from a session of the test's own.
     const other = await openSqlSession(session(cluster.endpoints().writer));
