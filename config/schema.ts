@@ -342,24 +342,19 @@ export const expectSection = z
 
 export type LabExpectations = z.infer<typeof expectSection>;
 
+/**
+ * A load cap within the load generator's own limits (config/defaults.ts loadLimits): a value it would refuse
+ * mid-drill is refused when the file is read, before anything runs. The stack file and the rubric share it.
+ */
+export function loadCapCount(limit: 'connections' | 'maxRequests') {
+  const { min, max } = defaults.loadLimits[limit];
+  return z.number().int().min(min).max(max).optional();
+}
+
 const loadSection = z
   .strictObject({
-    // The load generator's own limits (config/defaults.ts loadLimits): a value it would refuse mid-drill is
-    // refused here, before anything runs.
-    connections: z
-      .number()
-      .int()
-      .min(defaults.loadLimits.connections.min)
-      .max(defaults.loadLimits.connections.max)
-      .optional()
-      .describe('Most connections at once'),
-    maxRequests: z
-      .number()
-      .int()
-      .min(defaults.loadLimits.maxRequests.min)
-      .max(defaults.loadLimits.maxRequests.max)
-      .optional()
-      .describe('Most requests over the whole drill'),
+    connections: loadCapCount('connections').describe('Most connections at once'),
+    maxRequests: loadCapCount('maxRequests').describe('Most requests over the whole drill'),
   })
   .describe("Caps on the scale-out drill's load through the ALB");
 

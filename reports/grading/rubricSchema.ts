@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defaults } from '../../config/defaults.ts';
-import { expectSection } from '../../config/schema.ts';
+import { expectSection, loadCapCount } from '../../config/schema.ts';
 import { catalog } from '../../suites/catalog.ts';
 import type { Rubric } from './gradeModel.ts';
 
@@ -81,19 +81,9 @@ const capsSchema = z
     load: z
       .strictObject({
         // Within the load generator's own limits (config/defaults.ts loadLimits), like the stack file's.
-        connections: z
-          .number()
-          .int()
-          .min(loadLimits.connections.min)
-          .max(loadLimits.connections.max)
-          .optional(),
+        connections: loadCapCount('connections'),
         durationS: z.number().positive().max(loadLimits.durationS.max).optional(),
-        maxRequests: z
-          .number()
-          .int()
-          .min(loadLimits.maxRequests.min)
-          .max(loadLimits.maxRequests.max)
-          .optional(),
+        maxRequests: loadCapCount('maxRequests'),
       })
       .optional()
       .describe('Load caps for the scale-out drill'),
