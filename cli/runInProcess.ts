@@ -8,13 +8,14 @@ import { type CheckResult, emptyEvidence } from '../reports/evidence.ts';
 import { catalog, suiteFileOf } from '../suites/catalog.ts';
 import { type CheckDefinition, reportGraceS, runsConcurrently } from '../suites/checkDefinition.ts';
 import { collectChecks, type RunContext } from '../suites/runContext.ts';
+import { type StateChecks, stateChecksOnRequest } from '../suites/suiteChecks.ts';
 import { RunResources } from '../suites/runResources.ts';
 import { missingVerdicts } from './missingVerdicts.ts';
 
 // The in-process runner: many stacks checked in one process (labdrill grade), each run with a context of its
-// own (stack, credentials, shared AWS inventory). It evaluates the same suite files vitest runs, once per
-// run, and keeps vitest's order: probes side by side, then drills (and what watches them) one at a time in
-// catalog order. Whatever happens, every check asked for comes back with a verdict.
+// own (stack, credentials, shared AWS inventory). It imports the suite files vitest runs once, states their
+// checks again for each run, and runs probes side by side, then drills (and what watches them) one at a time
+// in catalog order. Whatever happens, every check asked for comes back with a verdict.
 
 export interface InProcessRunOptions {
   stackFile: string;
@@ -40,16 +41,14 @@ export interface InProcessRunOptions {
 /** Probes wait on the network, not the CPU: a handful at once per stack keeps a run short. */
 const defaultProbeConcurrency = defaults.runConcurrency.probesPerStack;
 
-/** Suite files are evaluated one run at a time (collection is short); their checks then run side by side. */
-let collectionQueue: Promise<void> = Promise.resolve();
-let runNumber = 0;
+// Suite files are imported once; each run states their checks anew, with the run's own context.
+stateChecksOnRequest();
 
-/** The suite module for this run: a query makes Node evaluate it anew, so that its checks are this run's. */
-function suiteModuleUrl(file: string, run: number): string {
+/** A suite file's function that states its checks (suites/suiteChecks.ts), imported once for every run. */
+function suiteStater(file: string): Promise<StateChecks> {
   const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-  const url = new URL(`../${file.replace(/\.ts$/, extension)}`, import.meta.url);
-  url.searchParams.set('run', String(run));
-  return url.href;
+  const url = new URL(`../${file.replace(/\.ts$/, extension)}`, import.meta.url).href;
+  return (import(url) as Promise<{ stateChecks: StateChecks }>).then((suite) => suite.stateChecks);
 }
 
 export async function runChecksInProcess(options: InProcessRunOptions): Promise<CheckResult[]> {
@@ -75,29 +74,38 @@ export async function runChecksInProcess(options: InProcessRunOptions): Promise<
   const chosen = catalog.filter((entry) => !options.only || options.only.includes(entry.id));
   const files = [...new Set(chosen.map(suiteFileOf))];
   const runErrors: string[] = [];
-  runNumber += 1;
-  const run = runNumber;
-  const collected = collectionQueue.then(() =>
-    collectChecks(context, async () => {
-      for (const file of files) {
-        try {
-          await import(suiteModuleUrl(file, run));
-        } catch (error) {
-          const message = `${file}: ${error instanceof Error ? error.message : String(error)}`;
-          runErrors.push(message);
-          options.onRunError?.(message);
-        }
-      }
-    }),
+  const runError = (file: string, error: unknown) => {
+    const message = `${file}: ${error instanceof Error ? error.message : String(error)}`;
+    runErrors.push(message);
+    options.onRunError?.(message);
+  };
+  const staters = await Promise.all(
+    files.map((file) =>
+      suiteStater(file).then(
+        (state) => ({ file, state }),
+        (error: unknown) => {
+          runError(file, error);
+          return undefined;
+        },
+      ),
+    ),
   );
-  collectionQueue = collected.catch(() => {});
   const results: CheckResult[] = [];
   const finish = (result: CheckResult) => {
     results.push(result);
     options.onCheck?.(result);
   };
   try {
-    await collected;
+    collectChecks(context, () => {
+      for (const suite of staters) {
+        if (!suite) continue;
+        try {
+          suite.state();
+        } catch (error) {
+          runError(suite.file, error);
+        }
+      }
+    });
     const concurrent = definitions.filter((definition) => runsConcurrently(definition.entry));
     const oneAtATime = definitions.filter((definition) => !runsConcurrently(definition.entry));
     const limit = pLimit(options.probeConcurrency ?? defaultProbeConcurrency);

@@ -7,6 +7,7 @@ import { rdsFailoverDrill } from '../drills/rdsFailover.ts';
 import { sqlAccessFor } from '../probes/sql.ts';
 import { drillCheck } from './drillCheck.ts';
 import { httpOptions } from './httpEvidence.ts';
+import { suiteChecks } from './suiteChecks.ts';
 
 // The RDS drills: reboot with failover of the Multi-AZ instance, and FailoverDBCluster for Aurora.
 
@@ -25,20 +26,22 @@ function failoverTarget(stack: Stack, settings: Settings): FailoverDrillTarget {
   };
 }
 
-drillCheck('rds.failover.drill', ({ stack, settings }) => {
-  if (!stack.rds?.instance) return { skip: 'rds.instance is not set in the stack file' };
-  if (!stack.region) return { skip: 'region is not set in the stack file' };
-  return {
-    drill: rdsFailoverDrill({
-      ...failoverTarget(stack, settings),
-      instance: stack.rds.instance,
-      ...(stack.rds.replica ? { replica: stack.rds.replica } : {}),
-    }),
-  };
-});
+export const stateChecks = suiteChecks(() => {
+  drillCheck('rds.failover.drill', ({ stack, settings }) => {
+    if (!stack.rds?.instance) return { skip: 'rds.instance is not set in the stack file' };
+    if (!stack.region) return { skip: 'region is not set in the stack file' };
+    return {
+      drill: rdsFailoverDrill({
+        ...failoverTarget(stack, settings),
+        instance: stack.rds.instance,
+        ...(stack.rds.replica ? { replica: stack.rds.replica } : {}),
+      }),
+    };
+  });
 
-drillCheck('aurora.failover.drill', ({ stack, settings }) => {
-  if (!stack.rds?.cluster) return { skip: 'rds.cluster is not set in the stack file' };
-  if (!stack.region) return { skip: 'region is not set in the stack file' };
-  return { drill: auroraFailoverDrill({ ...failoverTarget(stack, settings), cluster: stack.rds.cluster }) };
+  drillCheck('aurora.failover.drill', ({ stack, settings }) => {
+    if (!stack.rds?.cluster) return { skip: 'rds.cluster is not set in the stack file' };
+    if (!stack.region) return { skip: 'region is not set in the stack file' };
+    return { drill: auroraFailoverDrill({ ...failoverTarget(stack, settings), cluster: stack.rds.cluster }) };
+  });
 });

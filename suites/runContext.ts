@@ -91,7 +91,7 @@ export function stackWithRubric(stack: Stack, rubric: RubricTerms | undefined): 
   return merged;
 }
 
-/** The context whose suite files are being evaluated right now (collection is synchronous, one at a time). */
+/** The context whose suite files' checks are being stated right now (collection is synchronous, one at a time). */
 let collecting: RunContext | undefined;
 let fromEnvironment: RunContext | undefined;
 
@@ -103,12 +103,12 @@ export function runContext(): RunContext {
   return collecting ?? (fromEnvironment ??= contextFromEnvironment());
 }
 
-/** Evaluates `collect` (which imports the suite files) with `context` as the run context. */
-export async function collectChecks(context: RunContext, collect: () => Promise<void>): Promise<void> {
+/** Calls `collect` (which states the suite files' checks) with `context` as the run context. */
+export function collectChecks(context: RunContext, collect: () => void): void {
   if (collecting) throw new Error('suite files are already being collected for another run');
   collecting = context;
   try {
-    await collect();
+    collect();
   } finally {
     collecting = undefined;
   }
