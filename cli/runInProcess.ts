@@ -6,7 +6,12 @@ import { CodedError } from '../reports/errorCodes.ts';
 import pLimit from 'p-limit';
 import { type CheckResult, emptyEvidence } from '../reports/evidence.ts';
 import { catalog, suiteFileOf } from '../suites/catalog.ts';
-import { type CheckDefinition, reportGraceS, runsConcurrently } from '../suites/checkDefinition.ts';
+import {
+  type CheckDefinition,
+  inStartOrder,
+  reportGraceS,
+  runsConcurrently,
+} from '../suites/checkDefinition.ts';
 import { collectChecks, type RunContext } from '../suites/runContext.ts';
 import { type StateChecks, stateChecksOnRequest } from '../suites/suiteChecks.ts';
 import { RunResources } from '../suites/runResources.ts';
@@ -14,8 +19,8 @@ import { missingVerdicts } from './missingVerdicts.ts';
 
 // The in-process runner: many stacks checked in one process (labdrill grade), each run with a context of its
 // own (stack, credentials, shared AWS inventory). It imports the suite files vitest runs once, states their
-// checks again for each run, and runs probes side by side, then drills (and what watches them) one at a time
-// in catalog order. Whatever happens, every check asked for comes back with a verdict.
+// checks again for each run, and runs probes side by side (the longest first), then drills (and what watches
+// them) one at a time in catalog order. Whatever happens, every check asked for comes back with a verdict.
 
 export interface InProcessRunOptions {
   stackFile: string;
@@ -106,7 +111,7 @@ export async function runChecksInProcess(options: InProcessRunOptions): Promise<
         }
       }
     });
-    const concurrent = definitions.filter((definition) => runsConcurrently(definition.entry));
+    const concurrent = inStartOrder(definitions.filter((definition) => runsConcurrently(definition.entry)));
     const oneAtATime = definitions.filter((definition) => !runsConcurrently(definition.entry));
     const limit = pLimit(options.probeConcurrency ?? defaultProbeConcurrency);
     await Promise.all(

@@ -21,3 +21,11 @@ export const reportGraceS = defaults.checkBudget.reportGraceS;
 export function runsConcurrently(entry: CatalogEntry): boolean {
   return entry.kind === 'probe' && !entry.afterDrills;
 }
+
+/**
+ * The order a run starts its side-by-side checks in: the longest budgets first (catalog order among equals).
+ * A run then ends with its longest check, not with a long one that waited for a slot behind short ones.
+ */
+export function inStartOrder(definitions: readonly CheckDefinition[]): CheckDefinition[] {
+  return [...definitions].sort((a, b) => b.budgetS - a.budgetS);
+}

@@ -51,4 +51,19 @@ describe('runChecksInProcess', () => {
     // A later run gets the same checks afresh, for its own stack.
     expect(verdicts(await run('open again', { websiteUrl: `${origin}/mycar.html` }))).toEqual(verdicts(open));
   });
+
+  it('starts the checks with the longest budgets first, whatever their catalog order', async () => {
+    const started: string[] = [];
+    // One check at a time: the order they end in is the order they started in.
+    await runChecksInProcess({
+      stackFile: 'order.yaml',
+      stack: { name: 'order', s3: { websiteUrl: `${origin}/mycar.html` } },
+      only: ['s3.website.public-read', 'dns.custom-domain', 'efs.shared'],
+      chaosRequested: false,
+      probeConcurrency: 1,
+      onCheck: (result) => started.push(result.id),
+    });
+    // efs.shared (its budget holds minutes of remote commands) comes last in the catalog of the three.
+    expect(started).toEqual(['efs.shared', 's3.website.public-read', 'dns.custom-domain']);
+  });
 });
