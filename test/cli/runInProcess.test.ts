@@ -1,28 +1,20 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runChecksInProcess } from '../../cli/runInProcess.ts';
 import type { Stack } from '../../config/schema.ts';
+import { startWebsite, type WebsiteForTests } from '../websiteForTests.ts';
 
 // The in-process runner (grading a class) reads each suite file once and applies its checks to every run:
 // runs side by side must each judge their own stack, with nothing carried from one to another.
 
-let server: Server;
+let website: WebsiteForTests;
 let origin: string;
 
 beforeAll(async () => {
-  server = createServer((request, response) => {
-    const ok = request.url === '/mycar.html';
-    response.writeHead(ok ? 200 : 403, { 'content-type': 'text/html' });
-    response.end(ok ? '<html>my car</html>' : '<html>403 Forbidden</html>');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  website = await startWebsite();
+  origin = website.origin;
 });
 
-afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-});
+afterAll(() => website.close());
 
 function run(name: string, s3?: Stack['s3']) {
   const stack: Stack = { name, ...(s3 ? { s3 } : {}) };

@@ -1,11 +1,10 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startWebsite, type WebsiteForTests } from '../websiteForTests.ts';
 
 // The check suites as plain vitest test files (`LABDRILL_STACK=stack.yaml npx vitest`): each suite file states
 // its checks when vitest evaluates it, and each check is a test with its verdict.
@@ -13,19 +12,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const vitestBin = join(root, 'node_modules/vitest/vitest.mjs');
 const work = mkdtempSync(join(tmpdir(), 'labdrill-vitest-suites-'));
-let server: Server;
+let website: WebsiteForTests;
 
 beforeAll(async () => {
-  server = createServer((request, response) => {
-    const ok = request.url === '/mycar.html';
-    response.writeHead(ok ? 200 : 404, { 'content-type': 'text/html' });
-    response.end(ok ? '<html>my car</html>' : 'not found');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  website = await startWebsite();
 });
 
 afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
+  await website.close();
   rmSync(work, { recursive: true, force: true });
 });
 
@@ -35,9 +29,8 @@ interface JsonReport {
 
 describe('LABDRILL_STACK=stack.yaml npx vitest', () => {
   it('runs each suite file’s checks as tests, with their verdicts', async () => {
-    const { port } = server.address() as AddressInfo;
     const stackFile = join(work, 'stack.yaml');
-    writeFileSync(stackFile, `name: vitest-suites\ns3:\n  websiteUrl: http://127.0.0.1:${port}/mycar.html\n`);
+    writeFileSync(stackFile, `name: vitest-suites\ns3:\n  websiteUrl: ${website.origin}/mycar.html\n`);
     const outputFile = join(work, 'results.json');
     // The outer vitest's own variables would make the inner one think it runs inside a worker.
     const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('VITEST')));
